@@ -1,0 +1,259 @@
+//! Front matter: find it in the file, keeping byte offsets, and index where
+//! each top-level key and its value sit so later checks can point at them.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Byte ranges of the parts of a content file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The YAML between the `---` lines.
+    pub front: Range<usize>,
+    /// The Markdown after the closing line.
+    pub body: Range<usize>,
+}
+
+/// Why a file has no usable front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    Empty,
+    /// The file does not open with a `---` line.
+    Missing,
+    /// The opening `---` at this range is never closed.
+    Unclosed(Range<usize>),
+}
+
+/// Splits `text` (which may start with a BOM and use CRLF) into front matter and body.
+pub fn split_front_matter(text: &str) -> Result<Split, SplitError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if text[start..].trim().is_empty() {
+        return Err(SplitError::Empty);
+    }
+    let mut lines = Lines::new(text, start);
+    let Some(first) = lines.next() else {
+        return Err(SplitError::Empty);
+    };
+    if text[first.clone()].trim_end() != "---" {
+        return Err(SplitError::Missing);
+    }
+    let front_start = first.end + newline_len(text, first.end);
+    for line in lines {
+        let trimmed = text[line.clone()].trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_start = (line.end + newline_len(text, line.end)).min(text.len());
+            return Ok(Split {
+                front: front_start.min(line.start)..line.start,
+                body: body_start..text.len(),
+            });
+        }
+    }
+    Err(SplitError::Unclosed(first))
+}
+
+/// Iterates over line ranges (without the line break) from `start`.
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, start: usize) -> Self {
+        Lines { text, pos: start }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Range<usize>;
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let len = rest.find('\n').unwrap_or(rest.len());
+        let mut end = self.pos + len;
+        let range_end = if end > self.pos && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        let range = self.pos..range_end;
+        if end < self.text.len() {
+            end += 1;
+        }
+        self.pos = end;
+        Some(range)
+    }
+}
+
+fn newline_len(text: &str, at: usize) -> usize {
+    let rest = &text.as_bytes()[at.min(text.len())..];
+    if rest.starts_with(b"\r\n") {
+        2
+    } else if rest.starts_with(b"\n") {
+        1
+    } else {
+        0
+    }
+}
+
+/// Where each top-level key of the front matter is: the key itself and the
+/// region of its value (up to the next top-level key).
+#[derive(Debug, Clone, Default)]
+pub struct KeyIndex {
+    keys: BTreeMap<String, KeySpan>,
+    /// The whole front matter, for problems with no better place.
+    pub front: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeySpan {
+    pub key: Range<usize>,
+    pub value: Range<usize>,
+}
+
+impl KeyIndex {
+    /// Indexes the front matter at `front` in `text`. Top-level keys are the
+    /// lines that start at column 0 with `name:`.
+    pub fn build(text: &str, front: Range<usize>) -> KeyIndex {
+        let mut keys: BTreeMap<String, KeySpan> = BTreeMap::new();
+        let mut last: Option<String> = None;
+        for line in Lines::new(&text[..front.end], front.start) {
+            let s = &text[line.clone()];
+            let is_key = s
+                .find(':')
+                .filter(|&i| {
+                    i > 0
+                        && s[..i]
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                })
+                .map(|i| (&s[..i], i));
+            if let Some((name, colon)) = is_key {
+                if let Some(prev) = last.take()
+                    && let Some(k) = keys.get_mut(&prev)
+                {
+                    k.value.end = trim_end_at(text, line.start, k.value.start);
+                }
+                let value_start = line.start + colon + 1;
+                let skipped = text[value_start..line.end].len()
+                    - text[value_start..line.end].trim_start().len();
+                keys.entry(name.to_string()).or_insert(KeySpan {
+                    key: line.start..line.start + name.len(),
+                    value: value_start + skipped..line.end,
+                });
+                last = Some(name.to_string());
+            } else if let Some(prev) = &last
+                && !s.trim().is_empty()
+                && let Some(k) = keys.get_mut(prev)
+            {
+                k.value.end = line.end;
+            }
+        }
+        KeyIndex { keys, front }
+    }
+
+    /// The span of `key` itself, or the whole front matter.
+    pub fn key(&self, key: &str) -> Range<usize> {
+        self.keys.get(key).map_or(self.front.clone(), |k| k.key.clone())
+    }
+
+    /// The span of `key`'s value (the key if the value is empty).
+    pub fn value(&self, key: &str) -> Range<usize> {
+        match self.keys.get(key) {
+            Some(k) if !k.value.is_empty() => k.value.clone(),
+            Some(k) => k.key.clone(),
+            None => self.front.clone(),
+        }
+    }
+
+    /// The span of `needle` inside `key`'s value, e.g. one id in a list,
+    /// falling back to the whole value.
+    pub fn find_in(&self, text: &str, key: &str, needle: &str) -> Range<usize> {
+        let value = self.value(key);
+        find_word(&text[value.clone()], needle)
+            .map(|i| value.start + i..value.start + i + needle.len())
+            .unwrap_or(value)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    /// The keys in file order.
+    pub fn in_order(&self) -> Vec<(&str, Range<usize>)> {
+        let mut v: Vec<_> = self
+            .keys
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.key.clone()))
+            .collect();
+        v.sort_by_key(|(_, r)| r.start);
+        v
+    }
+}
+
+/// The first occurrence of `needle` not glued to other id characters.
+fn find_word(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_id = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    hay.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(is_id) && !after.is_some_and(is_id)
+    })
+}
+
+fn trim_end_at(text: &str, end: usize, floor: usize) -> usize {
+    let trimmed = text[floor..end].trim_end().len();
+    floor + trimmed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_and_body() {
+        let t = "---\ntitle: A\n---\nBody\n";
+        let s = split_front_matter(t).unwrap();
+        assert_eq!(&t[s.front], "title: A\n");
+        assert_eq!(&t[s.body], "Body\n");
+    }
+
+    #[test]
+    fn handles_crlf_and_bom() {
+        let t = "\u{feff}---\r\ntitle: A\r\n---\r\nBody";
+        let s = split_front_matter(t).unwrap();
+        assert_eq!(&t[s.front], "title: A\r\n");
+        assert_eq!(&t[s.body], "Body");
+    }
+
+    #[test]
+    fn reports_missing_unclosed_empty() {
+        assert_eq!(split_front_matter(""), Err(SplitError::Empty));
+        assert_eq!(split_front_matter(" \n"), Err(SplitError::Empty));
+        assert_eq!(split_front_matter("title: x\n"), Err(SplitError::Missing));
+        assert_eq!(split_front_matter("---\ntitle: x\n"), Err(SplitError::Unclosed(0..3)));
+    }
+
+    #[test]
+    fn empty_front_matter() {
+        let t = "---\n---\nx";
+        let s = split_front_matter(t).unwrap();
+        assert_eq!(&t[s.front], "");
+    }
+
+    #[test]
+    fn indexes_keys_and_values() {
+        let t = "---\ntitle: A b\nprograms:\n  - x\n  - torch\nprovince: Beijing\n---\n";
+        let s = split_front_matter(t).unwrap();
+        let k = KeyIndex::build(t, s.front);
+        assert_eq!(&t[k.key("title")], "title");
+        assert_eq!(&t[k.value("title")], "A b");
+        assert_eq!(&t[k.value("programs")], "\n  - x\n  - torch");
+        assert_eq!(&t[k.find_in(t, "programs", "torch")], "torch");
+        assert_eq!(&t[k.find_in(t, "programs", "x")], "x");
+        assert_eq!(&t[k.value("province")], "Beijing");
+    }
+}

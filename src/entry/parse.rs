@@ -1,0 +1,387 @@
+//! Raw front matter -> validated [`Entry`], reporting every problem in the file.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use yaml_serde::{Mapping, Value};
+
+use super::fields::{FIELDS, PROVINCES, SOURCE_KINDS, fields_of};
+use super::front::{KeyIndex, SplitError, split_front_matter};
+use super::value::{Date, Fact, LabeledFact, describe};
+use super::{Entry, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
+use crate::config::Config;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::load::SourceFile;
+
+/// Parses and validates one file. Returns the entry if it is usable (even
+/// with warnings) and every problem found.
+pub fn parse_entry(file: &SourceFile, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
+    let mut p = Parser {
+        file,
+        text: &file.text,
+        diags: Vec::new(),
+        keys: KeyIndex::default(),
+    };
+    let entry = p.parse(config);
+    (entry, p.diags)
+}
+
+struct Parser<'a> {
+    file: &'a SourceFile,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+    keys: KeyIndex,
+}
+
+impl Parser<'_> {
+    fn error(&self, range: std::ops::Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::error(message).at(&self.file.path, self.text, range)
+    }
+
+    fn warning(&self, range: std::ops::Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::warning(message).at(&self.file.path, self.text, range)
+    }
+
+    fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn parse(&mut self, config: &Config) -> Option<Entry> {
+        let text = self.text;
+        if text.starts_with('\u{feff}') {
+            let d = self.warning(0..3, "file starts with a byte-order mark (BOM)".into()).label("invisible BOM here").hint("it is ignored; save the file as UTF-8 without BOM");
+            self.report(d);
+        }
+        let split = match split_front_matter(text) {
+            Ok(s) => s,
+            Err(e) => {
+                self.report_split(e);
+                return None;
+            }
+        };
+        let mapping = self.parse_yaml(split.front.clone())?;
+        self.keys = KeyIndex::build(text, split.front.clone());
+        self.check_keys(&mapping);
+        let meta = match self.file.kind {
+            Kind::Park | Kind::Program | Kind::Lab => {
+                let raw: RawItem = self.deserialize(&mapping);
+                Meta::Item(Box::new(self.item(raw, config)))
+            }
+            Kind::Source => {
+                let raw: RawSource = self.deserialize(&mapping);
+                Meta::Source(Box::new(self.source(raw)))
+            }
+            Kind::Page => {
+                let raw: RawPage = self.deserialize(&mapping);
+                Meta::Page(PageMeta {
+                    title: raw.title.unwrap_or_default(),
+                    summary: raw.summary.unwrap_or_default(),
+                    menu: raw.menu,
+                })
+            }
+        };
+        Some(Entry {
+            id: self.file.id.clone(),
+            kind: self.file.kind,
+            path: self.file.path.clone(),
+            text: self.file.text.clone(),
+            body: split.body,
+            keys: std::mem::take(&mut self.keys),
+            meta,
+        })
+    }
+
+    fn report_split(&mut self, e: SplitError) {
+        let path = &self.file.path;
+        let d = match e {
+            SplitError::Empty => Diagnostic::error("file is empty")
+                .in_file(path)
+                .hint("start the file with front matter: a `---` line, `title: ...`, and a closing `---` line; `atlas new` writes one"),
+            SplitError::Missing => Diagnostic::error("missing front matter")
+                .at(path, self.text, 0..first_line_len(self.text))
+                .label("expected `---` on the first line")
+                .hint("an entry starts with YAML front matter between two `---` lines"),
+            SplitError::Unclosed(r) => Diagnostic::error("front matter is never closed")
+                .at(path, self.text, r)
+                .label("opened here")
+                .hint("add a line with only `---` after the last key"),
+        };
+        self.diags.push(d);
+    }
+
+    fn parse_yaml(&mut self, front: std::ops::Range<usize>) -> Option<Mapping> {
+        let yaml = &self.text[front.clone()];
+        match yaml_serde::from_str::<Value>(yaml) {
+            Ok(Value::Mapping(m)) => Some(m),
+            Ok(Value::Null) => Some(Mapping::new()),
+            Ok(other) => {
+                let d = self.error(front.clone(), format!("front matter is {}, not a set of keys", describe(&other))).hint("write one `key: value` per line");
+                self.report(d);
+                None
+            }
+            Err(e) => {
+                // The YAML parser counts from the start of the front matter;
+                // shift to the file so the line is the one the user sees.
+                let at = e.location().map_or(front.start, |l| front.start + l.index());
+                let message = yaml_message(&e.to_string());
+                let d = self.error(at..at + 1, format!("invalid YAML: {message}")).hint(yaml_hint(&message));
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    fn check_keys(&mut self, mapping: &Mapping) {
+        let kind = self.file.kind;
+        let allowed: Vec<&str> = fields_of(kind).map(|f| f.name).collect();
+        for key in mapping.keys() {
+            let Some(name) = key.as_str() else {
+                let range = self.keys.front.clone();
+                self.report(self.error(range, format!("front matter key {} is not text", describe(key))));
+                continue;
+            };
+            if allowed.contains(&name) {
+                continue;
+            }
+            let range = self.keys.key(name);
+            let hint = if let Some(other) = FIELDS.iter().find(|f| f.name == name) {
+                let kinds: Vec<&str> = other.kinds.iter().map(|k| k.name()).collect();
+                format!("`{name}` is a field of {}, not of a {}", kinds.join(", "), kind.name())
+            } else if let Some(close) = did_you_mean(name, allowed.iter().copied()) {
+                format!("did you mean `{close}`?")
+            } else {
+                format!("a {} takes: {}", kind.name(), allowed.join(", "))
+            };
+            let d = self.error(range, format!("unknown field `{name}`")).label("not a field of this kind").hint(hint);
+            self.report(d);
+        }
+        for field in fields_of(kind).filter(|f| f.required) {
+            let present = mapping
+                .get(field.name)
+                .is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+            if !present {
+                let range = if self.keys.contains(field.name) {
+                    self.keys.key(field.name)
+                } else {
+                    // The opening `---` (after a BOM, if any).
+                    let start = if self.text.starts_with('\u{feff}') { 3 } else { 0 };
+                    start..start + 3
+                };
+                let d = self.error(range, format!("missing required field `{}`", field.name)).hint(format!("add `{}: ...` ({})", field.name, field.doc));
+                self.report(d);
+            }
+        }
+    }
+
+    /// Deserializes `mapping` into `T`, reporting each key whose value has
+    /// the wrong type at that key and leaving it out, so one bad value does
+    /// not hide the others.
+    fn deserialize<T: DeserializeOwned + Default>(&mut self, mapping: &Mapping) -> T {
+        if let Ok(t) = yaml_serde::from_value::<T>(Value::Mapping(mapping.clone())) {
+            return t;
+        }
+        let mut good = Mapping::new();
+        for (k, v) in mapping {
+            let mut one = Mapping::new();
+            one.insert(k.clone(), v.clone());
+            match yaml_serde::from_value::<T>(Value::Mapping(one)) {
+                Ok(_) => {
+                    good.insert(k.clone(), v.clone());
+                }
+                Err(e) => {
+                    let name = k.as_str().unwrap_or("?");
+                    let range = self.keys.value(name);
+                    let mut d = self.error(range, format!("wrong type for `{name}`: {}", serde_message(&e.to_string())));
+                    if let Some(spec) = FIELDS.iter().find(|f| f.name == name) {
+                        d = d.hint(format!("`{name}` is the {}, e.g. `{name}: {}`", spec.doc, spec.example.replace("{title}", "...")));
+                    }
+                    self.report(d);
+                }
+            }
+        }
+        yaml_serde::from_value(Value::Mapping(good)).unwrap_or_default()
+    }
+
+    fn item(&mut self, raw: RawItem, config: &Config) -> ItemMeta {
+        if let Some(d) = &raw.designation {
+            self.check_term("designation", &d.value, &config.taxonomies.designation);
+        }
+        for f in &raw.fields {
+            self.check_term("fields", &f.value, &config.taxonomies.field);
+        }
+        let in_china = raw.country.as_ref().is_none_or(|c| c.value == "China");
+        if let Some(p) = &raw.province {
+            if !in_china {
+                let range = self.keys.value("province");
+                self.report(self.warning(range, "`province` is set for an entry outside China".into()));
+            } else if !PROVINCES.contains(&p.value.as_str()) {
+                let range = self.keys.value("province");
+                let hint = did_you_mean(&p.value, PROVINCES.iter().copied()).map_or_else(
+                    || format!("use one of: {}", PROVINCES.join(", ")),
+                    |c| format!("did you mean `{c}`?"),
+                );
+                let d = self.error(range, format!("unknown province `{}`", p.value)).hint(hint);
+                self.report(d);
+            }
+        }
+        if let Some(a) = &raw.area_km2
+            && !(a.value > 0.0 && a.value.is_finite())
+        {
+            let range = self.keys.value("area_km2");
+            self.report(self.error(range, "`area_km2` must be a positive number".into()));
+        }
+        if let (Some(s), Some(e)) = (&raw.established, &raw.ended)
+            && e.value < s.value
+        {
+            let range = self.keys.value("ended");
+            self.report(self.error(range, format!("`ended` ({}) is before `established` ({})", e.value, s.value)));
+        }
+        ItemMeta {
+            title: raw.title.unwrap_or_default(),
+            summary: raw.summary.unwrap_or_default(),
+            name_zh: raw.name_zh,
+            aliases: raw.aliases,
+            designation: raw.designation,
+            fields: raw.fields,
+            established: raw.established,
+            ended: raw.ended,
+            country: raw.country,
+            province: raw.province,
+            city: raw.city,
+            area_km2: raw.area_km2,
+            agency: raw.agency,
+            programs: raw.programs,
+            park: raw.park,
+            part_of: raw.part_of,
+            predecessor: raw.predecessor,
+            related: raw.related,
+            facts: raw.facts,
+            updated: raw.updated,
+        }
+    }
+
+    fn check_term(&mut self, key: &str, term: &str, vocabulary: &std::collections::BTreeMap<String, String>) {
+        if vocabulary.is_empty() || vocabulary.contains_key(term) {
+            return;
+        }
+        let range = self.keys.find_in(self.text, key, term);
+        let hint = did_you_mean(term, vocabulary.keys().map(String::as_str)).map_or_else(
+            || format!("add `{term}` to [taxonomies.{}] in atlas.toml, or use a listed term", vocab_name(key)),
+            |c| format!("did you mean `{c}`?"),
+        );
+        let d = self.warning(range, format!("`{term}` is not in the {} vocabulary", vocab_name(key))).hint(hint);
+        self.report(d);
+    }
+
+    fn source(&mut self, raw: RawSource) -> SourceMeta {
+        let kind = raw.kind.unwrap_or_default();
+        if !kind.is_empty() && !SOURCE_KINDS.contains(&kind.as_str()) {
+            let range = self.keys.value("kind");
+            let d = self.error(range, format!("unknown source kind `{kind}`")).hint(format!("use one of: {}", SOURCE_KINDS.join(", ")));
+            self.report(d);
+        }
+        if let Some(url) = &raw.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            let range = self.keys.value("url");
+            self.report(self.error(range, "`url` must start with https:// or http://".into()));
+        }
+        SourceMeta {
+            title: raw.title.unwrap_or_default(),
+            short: raw.short.unwrap_or_default(),
+            authors: raw.authors,
+            year: raw.year,
+            date: raw.date,
+            publisher: raw.publisher,
+            venue: raw.venue,
+            kind,
+            url: raw.url,
+            accessed: raw.accessed,
+            language: raw.language,
+            text: raw.text,
+            summary: raw.summary.unwrap_or_default(),
+        }
+    }
+}
+
+fn vocab_name(key: &str) -> &str {
+    if key == "fields" { "field" } else { key }
+}
+
+fn first_line_len(text: &str) -> usize {
+    text.find('\n').unwrap_or(text.len()).max(1)
+}
+
+/// The YAML library's message without its own position suffix (we print ours).
+fn yaml_message(raw: &str) -> String {
+    let cut = raw.find(" at line ").unwrap_or(raw.len());
+    raw[..cut].trim_end_matches(',').to_string()
+}
+
+fn serde_message(raw: &str) -> String {
+    yaml_message(raw)
+}
+
+fn yaml_hint(message: &str) -> String {
+    if message.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted, e.g. `title: \"Plan: 2006\"`".into()
+    } else if message.contains("duplicate") {
+        "each key may appear once; remove or merge the repeated one".into()
+    } else if message.contains("found character that cannot start any token") {
+        "values starting with `@`, `` ` `` or `%` must be quoted".into()
+    } else if message.contains("did not find expected") {
+        "check the indentation and that brackets and quotes are closed".into()
+    } else {
+        "check the YAML syntax on this line".into()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawItem {
+    title: Option<String>,
+    summary: Option<String>,
+    name_zh: Option<String>,
+    aliases: Vec<String>,
+    designation: Option<Fact<String>>,
+    fields: Vec<Fact<String>>,
+    established: Option<Fact<Date>>,
+    ended: Option<Fact<Date>>,
+    country: Option<Fact<String>>,
+    province: Option<Fact<String>>,
+    city: Option<Fact<String>>,
+    area_km2: Option<Fact<f64>>,
+    agency: Option<Fact<String>>,
+    programs: Vec<Fact<String>>,
+    park: Option<Fact<String>>,
+    part_of: Option<Fact<String>>,
+    predecessor: Option<Fact<String>>,
+    related: Vec<Fact<String>>,
+    facts: Vec<LabeledFact>,
+    updated: Option<Date>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawSource {
+    title: Option<String>,
+    short: Option<String>,
+    authors: Vec<String>,
+    year: Option<i32>,
+    date: Option<Date>,
+    publisher: Option<String>,
+    venue: Option<String>,
+    kind: Option<String>,
+    url: Option<String>,
+    accessed: Option<Date>,
+    language: Option<String>,
+    text: Option<String>,
+    summary: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawPage {
+    title: Option<String>,
+    summary: Option<String>,
+    menu: Option<i64>,
+}

@@ -1,0 +1,295 @@
+//! Step 3: entries -> the [`Atlas`]: ids checked, relations resolved in both
+//! directions, taxonomies grouped.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::entry::{Entry, Fact, Kind};
+use crate::load::suggest_id;
+
+/// Kinds of relation. Each is declared on one side and shown on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rel {
+    /// lab -> park it is in
+    Park,
+    /// park or lab -> program
+    Program,
+    /// x -> larger x
+    PartOf,
+    /// program -> program it replaced
+    Predecessor,
+    /// anything -> anything
+    Related,
+}
+
+impl Rel {
+    pub const ALL: [Rel; 5] = [Rel::Park, Rel::Program, Rel::PartOf, Rel::Predecessor, Rel::Related];
+
+    /// The front matter key that declares the relation.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rel::Park => "park",
+            Rel::Program => "programs",
+            Rel::PartOf => "part_of",
+            Rel::Predecessor => "predecessor",
+            Rel::Related => "related",
+        }
+    }
+
+    /// Heading on the declaring entry's page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rel::Park => "Located in",
+            Rel::Program => "Programs and designations",
+            Rel::PartOf => "Part of",
+            Rel::Predecessor => "Preceded by",
+            Rel::Related => "Related",
+        }
+    }
+
+    /// Heading on the target's page, given the kind of the entries listed.
+    pub fn inverse_label(self, from: Kind) -> &'static str {
+        match (self, from) {
+            (Rel::Park, _) => "Labs and facilities here",
+            (Rel::Program, Kind::Park) => "Parks and zones",
+            (Rel::Program, _) => "Labs and facilities",
+            (Rel::PartOf, _) => "Includes",
+            (Rel::Predecessor, _) => "Succeeded by",
+            (Rel::Related, _) => "Related",
+        }
+    }
+
+    fn allows(self, from: Kind, to: Kind) -> bool {
+        match self {
+            Rel::Park => to == Kind::Park,
+            Rel::Program => to == Kind::Program,
+            Rel::PartOf => to == from,
+            Rel::Predecessor => to == Kind::Program,
+            Rel::Related => to.is_item(),
+        }
+    }
+}
+
+/// One resolved relation.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub rel: Rel,
+    pub from: usize,
+    pub to: usize,
+    /// The citation of the relation, if it has one.
+    pub cite: Option<String>,
+}
+
+/// A taxonomy: a way to group items (province, field, designation, period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Taxonomy {
+    Province,
+    Field,
+    Designation,
+    Period,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 4] = [Taxonomy::Designation, Taxonomy::Province, Taxonomy::Field, Taxonomy::Period];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Taxonomy::Province => "province",
+            Taxonomy::Field => "field",
+            Taxonomy::Designation => "designation",
+            Taxonomy::Period => "period",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Taxonomy::Province => "Provinces",
+            Taxonomy::Field => "Fields",
+            Taxonomy::Designation => "Designations",
+            Taxonomy::Period => "Periods",
+        }
+    }
+}
+
+/// A taxonomy term and the items that carry it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub slug: String,
+    pub label: String,
+    pub entries: Vec<usize>,
+}
+
+/// Everything the site is made of, resolved.
+#[derive(Debug, Default)]
+pub struct Atlas {
+    /// Sorted by kind, then id: the order of every listing.
+    pub entries: Vec<Entry>,
+    pub index: HashMap<String, usize>,
+    pub links: Vec<Link>,
+    /// For each entry, indexes into `links` where it is the source.
+    pub outgoing: Vec<Vec<usize>>,
+    /// For each entry, indexes into `links` where it is the target.
+    pub incoming: Vec<Vec<usize>>,
+    pub taxonomies: BTreeMap<Taxonomy, Vec<Term>>,
+}
+
+/// Page ids that would collide with the site's own folders.
+const RESERVED: &[&str] = &[
+    "parks", "programs", "labs", "sources", "pages", "static", "data", "province", "field",
+    "designation", "period", "map", "search", "timeline", "bibliography",
+];
+
+impl Atlas {
+    /// Checks ids and resolves relations and taxonomies.
+    pub fn assemble(
+        mut entries: Vec<Entry>,
+        labels: &crate::config::Taxonomies,
+        diags: &mut Diagnostics,
+    ) -> Atlas {
+        entries.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        let mut atlas = Atlas::default();
+        for entry in entries {
+            if entry.kind == Kind::Page && RESERVED.contains(&entry.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!("page id `{}` is reserved for the site's own pages", entry.id))
+                        .in_file(&entry.path)
+                        .hint("rename the file"),
+                );
+                continue;
+            }
+            if let Some(&first) = atlas.index.get(&entry.id) {
+                let first_path = &atlas.entries[first].path;
+                diags.push(
+                    Diagnostic::error(format!("duplicate id `{}`", entry.id))
+                        .in_file(&entry.path)
+                        .label(format!("`{first_path}` has the same id"))
+                        .hint("ids are unique across all kinds; rename one of the files"),
+                );
+                continue;
+            }
+            atlas.index.insert(entry.id.clone(), atlas.entries.len());
+            atlas.entries.push(entry);
+        }
+        atlas.outgoing = vec![Vec::new(); atlas.entries.len()];
+        atlas.incoming = vec![Vec::new(); atlas.entries.len()];
+        atlas.resolve_relations(diags);
+        atlas.group_taxonomies(labels);
+        atlas
+    }
+
+    fn resolve_relations(&mut self, diags: &mut Diagnostics) {
+        let mut links = Vec::new();
+        for (from, entry) in self.entries.iter().enumerate() {
+            let Some(item) = entry.item() else { continue };
+            let declared: [(Rel, Vec<&Fact<String>>); 5] = [
+                (Rel::Park, item.park.iter().collect()),
+                (Rel::Program, item.programs.iter().collect()),
+                (Rel::PartOf, item.part_of.iter().collect()),
+                (Rel::Predecessor, item.predecessor.iter().collect()),
+                (Rel::Related, item.related.iter().collect()),
+            ];
+            for (rel, targets) in declared {
+                for target in targets {
+                    if let Some(to) = self.resolve(entry, rel, &target.value, diags)
+                        && !links.iter().any(|l: &Link| l.from == from && l.to == to && l.rel == rel)
+                    {
+                        links.push(Link { rel, from, to, cite: target.cite.clone() });
+                    }
+                }
+            }
+        }
+        for (i, link) in links.iter().enumerate() {
+            self.outgoing[link.from].push(i);
+            self.incoming[link.to].push(i);
+        }
+        self.links = links;
+    }
+
+    fn resolve(&self, entry: &Entry, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
+        let span = entry.keys.find_in(&entry.text, rel.key(), id);
+        let at = |d: Diagnostic| d.at(&entry.path, &entry.text, span.clone());
+        let Some(&to) = self.index.get(id) else {
+            let mut d = at(Diagnostic::error(format!("unknown id `{id}` in `{}`", rel.key())))
+                .label("no entry with this id");
+            if let Some(close) = self.closest_id(id) {
+                d = d.hint(format!("did you mean `{close}`?"));
+            } else {
+                d = d.hint(format!("create it with `atlas new {} \"...\"`", target_kind_hint(rel, entry.kind)));
+            }
+            diags.push(d);
+            return None;
+        };
+        let target = &self.entries[to];
+        if to == self.index[&entry.id] {
+            diags.push(at(Diagnostic::error(format!("`{}` refers to the entry itself", rel.key()))));
+            return None;
+        }
+        if !rel.allows(entry.kind, target.kind) {
+            diags.push(
+                at(Diagnostic::error(format!("`{id}` is a {}, but `{}` takes a {}", target.kind.name(), rel.key(), target_kind_hint(rel, entry.kind))))
+                    .hint("use `related` for other links between entries"),
+            );
+            return None;
+        }
+        Some(to)
+    }
+
+    /// The closest existing id, for "did you mean".
+    pub fn closest_id(&self, id: &str) -> Option<&str> {
+        did_you_mean(id, self.entries.iter().map(|e| e.id.as_str()))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.index.get(id).map(|&i| &self.entries[i])
+    }
+
+    fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies) {
+        let mut groups: BTreeMap<Taxonomy, BTreeMap<String, Term>> = BTreeMap::new();
+        let mut add = |tax: Taxonomy, label: &str, i: usize| {
+            let slug = suggest_id(label);
+            let term = groups.entry(tax).or_default().entry(slug.clone()).or_insert_with(|| Term {
+                slug,
+                label: label.to_string(),
+                entries: Vec::new(),
+            });
+            if !term.entries.contains(&i) {
+                term.entries.push(i);
+            }
+        };
+        for (i, e) in self.entries.iter().enumerate() {
+            let Some(item) = e.item() else { continue };
+            if let Some(p) = &item.province {
+                add(Taxonomy::Province, &p.value, i);
+            }
+            for f in &item.fields {
+                let label = labels.field.get(&f.value).map_or(f.value.as_str(), String::as_str);
+                add(Taxonomy::Field, label, i);
+            }
+            if let Some(d) = &item.designation {
+                let label = labels.designation.get(&d.value).map_or(d.value.as_str(), String::as_str);
+                add(Taxonomy::Designation, label, i);
+            }
+            if let Some(date) = &item.established {
+                add(Taxonomy::Period, &date.value.decade(), i);
+            }
+        }
+        self.taxonomies = groups
+            .into_iter()
+            .map(|(tax, terms)| (tax, terms.into_values().collect()))
+            .collect();
+    }
+
+    /// Indexes of the entries of `kind`, in id order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = usize> + '_ {
+        (0..self.entries.len()).filter(move |&i| self.entries[i].kind == kind)
+    }
+}
+
+fn target_kind_hint(rel: Rel, from: Kind) -> &'static str {
+    match rel {
+        Rel::Park => "park",
+        Rel::Program | Rel::Predecessor => "program",
+        Rel::PartOf => from.name(),
+        Rel::Related => "park, program or lab",
+    }
+}

@@ -1,0 +1,169 @@
+//! atlas: a static site generator for an annotated, cited atlas.
+//!
+//! The build pipeline, in order (types flow one way):
+//!
+//! 1. [`config`]: `atlas.toml` -> [`Config`].
+//! 2. [`load`]: `content/` -> [`load::SourceFile`]s (path, kind, id, text).
+//! 3. [`entry`]: each file -> a validated [`entry::Entry`] (front matter
+//!    split with offsets, YAML parsed, every key checked), in parallel.
+//! 4. [`graph`]: entries -> the [`graph::Atlas`]: ids checked, relations
+//!    resolved in both directions, taxonomies grouped.
+//! 5. [`render`]: each entry prepared (fact box, [`markdown`] body, notes via
+//!    [`cite`]) in parallel; quotes checked; pages planned; every page
+//!    rendered with Tera in parallel.
+//! 6. [`output`]: files written into a fresh folder and swapped into place.
+//!
+//! Every stage collects [`diag::Diagnostic`]s instead of stopping at the first
+//! problem; the build writes nothing if any is an error.
+
+pub mod cite;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod entry;
+pub mod graph;
+pub mod highlight;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use config::Config;
+use diag::{Diagnostic, Diagnostics};
+use entry::Kind;
+
+/// What a run produced: the files (if it got that far), counts, coverage, problems.
+#[derive(Debug, Default)]
+pub struct BuildResult {
+    pub files: Vec<render::OutputFile>,
+    pub counts: BTreeMap<&'static str, usize>,
+    pub coverage: BTreeMap<String, cite::Coverage>,
+    pub diagnostics: Diagnostics,
+}
+
+impl BuildResult {
+    /// Citation coverage over all items.
+    pub fn total_coverage(&self) -> cite::Coverage {
+        let mut total = cite::Coverage::default();
+        for c in self.coverage.values() {
+            total.add(*c);
+        }
+        total
+    }
+}
+
+/// Options of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Overrides the config's `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// Runs steps 1–5: everything but writing. The files are complete only if
+/// there are no errors.
+pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
+    let mut result = BuildResult::default();
+    let diags = &mut result.diagnostics;
+    let mut config = match Config::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            return result;
+        }
+    };
+    if let Some(base) = &options.base_url {
+        config.base_url = if base.ends_with('/') { base.clone() } else { format!("{base}/") };
+    }
+    let files = load::load_content(root, diags);
+    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> =
+        files.par_iter().map(|f| entry::parse_entry(f, &config)).collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (e, d) in parsed {
+        diags.extend(d);
+        entries.extend(e);
+    }
+    let atlas = graph::Atlas::assemble(entries, &config.taxonomies, diags);
+    for kind in Kind::ALL {
+        result.counts.insert(kind.folder(), atlas.of_kind(kind).count());
+    }
+    let texts = load_source_texts(root, &config, &atlas, diags);
+    let theme = match render::Theme::load(root, &config.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return result;
+        }
+    };
+    let rendered = render::render_site(&atlas, &config, &theme, &texts, diags);
+    result.files = rendered.files;
+    result.coverage = rendered.coverage;
+    check_coverage(&config, &mut result);
+    result
+}
+
+/// Runs the pipeline and, if there are no errors, writes the site to `out`.
+pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> BuildResult {
+    if let Err(d) = output::check_output_path(root, out) {
+        let mut result = BuildResult::default();
+        result.diagnostics.push(d);
+        return result;
+    }
+    let mut result = run(root, options);
+    if !result.diagnostics.has_errors()
+        && let Err(d) = output::write_site(root, out, &result.files)
+    {
+        result.diagnostics.push(d);
+    }
+    result
+}
+
+/// The output folder: `--output`, else the config's `output`, relative to `root`.
+pub fn output_dir(root: &Path, cli: Option<&Path>) -> PathBuf {
+    match cli {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let configured = Config::load(root).map(|c| c.output).unwrap_or_else(|_| "site".into());
+            root.join(configured)
+        }
+    }
+}
+
+fn load_source_texts(root: &Path, config: &Config, atlas: &graph::Atlas, diags: &mut Diagnostics) -> cite::SourceTexts {
+    let mut texts = cite::SourceTexts::default();
+    let Some(dir) = &config.sources_text_dir else { return texts };
+    let dir = root.join(dir);
+    for i in atlas.of_kind(Kind::Source) {
+        let e = &atlas.entries[i];
+        let Some(name) = e.source().and_then(|s| s.text.as_ref()) else { continue };
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(t) => texts.insert(&e.id, &t),
+            Err(_) => diags.push(
+                Diagnostic::warning(format!("text of source `{}` not found; its quotes are not checked", e.id))
+                    .at(&e.path, &e.text, e.keys.value("text"))
+                    .hint(format!("expected `{name}` in {}", dir.display())),
+            ),
+        }
+    }
+    texts
+}
+
+fn check_coverage(config: &Config, result: &mut BuildResult) {
+    let Some(min) = config.citations.min_coverage else { return };
+    let total = result.total_coverage();
+    if total.ratio() < min {
+        result.diagnostics.push(
+            Diagnostic::error(format!(
+                "citation coverage {:.1}% is below the required {:.1}%",
+                total.ratio() * 100.0,
+                min * 100.0
+            ))
+            .in_file(config::CONFIG_FILE)
+            .hint("run `atlas check --coverage` to list uncited facts and paragraphs per entry"),
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! Step 1: `content/` -> [`SourceFile`]s (path, kind, id, text).
+//!
+//! The folder gives the kind and the file name the id. Files that cannot be
+//! entries (not UTF-8, badly named, in an unknown folder) are reported here and
+//! left out; everything else goes on to front matter parsing.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::entry::Kind;
+
+/// One content file, read whole.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the project root, with `/` separators, for messages.
+    pub path: String,
+    pub kind: Kind,
+    pub id: String,
+    pub text: Arc<str>,
+}
+
+/// Reads every `.md` file under `root/content`, in a stable order.
+pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("no `content/` folder")
+                .in_file("content")
+                .hint("create content/parks, content/programs, content/labs or run `atlas new`"),
+        );
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&content)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()));
+    for item in walker {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot read content: {e}")));
+                continue;
+            }
+        };
+        let rel = display_path(root, item.path());
+        if item.file_type().is_dir() {
+            if item.depth() == 1 && Kind::from_folder(&item.file_name().to_string_lossy()).is_none()
+            {
+                diags.push(
+                    Diagnostic::warning(format!("folder `{rel}` is not a kind of entry; its files are ignored"))
+                        .in_file(&rel)
+                        .hint(format!("entries live in {}", Kind::folder_list())),
+                );
+            }
+            continue;
+        }
+        if item.depth() > 2 {
+            if is_markdown(item.path()) {
+                diags.push(
+                    Diagnostic::warning(format!("`{rel}` is nested too deep and is ignored"))
+                        .in_file(&rel)
+                        .hint("entries sit directly in their kind's folder, e.g. content/parks/<id>.md"),
+                );
+            }
+            continue;
+        }
+        let Some(kind) = item
+            .path()
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| Kind::from_folder(&n.to_string_lossy()))
+        else {
+            continue;
+        };
+        if !is_markdown(item.path()) {
+            // Editors' backups and stray files are not content; say so once.
+            if !is_editor_temp(&item.file_name().to_string_lossy()) {
+                diags.push(
+                    Diagnostic::warning(format!("`{rel}` is not a Markdown file and is ignored"))
+                        .in_file(&rel),
+                );
+            }
+            continue;
+        }
+        if let Some(file) = read_file(item.path(), rel, kind, diags) {
+            files.push(file);
+        }
+    }
+    files
+}
+
+fn read_file(path: &Path, rel: String, kind: Kind, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
+            return None;
+        }
+    };
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    if let Err(why) = check_id(&stem) {
+        diags.push(
+            Diagnostic::error(format!("invalid entry id `{stem}`: {why}"))
+                .in_file(&rel)
+                .hint(format!("rename the file to `{}.md`", suggest_id(&stem))),
+        );
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let offset = String::from_utf8_lossy(&e.as_bytes()[..good]).len();
+            diags.push(
+                Diagnostic::error("file is not valid UTF-8")
+                    .at(&rel, &lossy, offset..offset + 1)
+                    .label("invalid byte here")
+                    .hint("save the file as UTF-8"),
+            );
+            return None;
+        }
+    };
+    Some(SourceFile {
+        path: rel,
+        kind,
+        id: stem,
+        text: text.into(),
+    })
+}
+
+/// Ids are lowercase ASCII letters, digits and single hyphens, so they are
+/// safe in URLs and the same on every file system.
+pub fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("it is empty");
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err("ids use only lowercase letters a-z, digits and hyphens");
+    }
+    if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
+        return Err("ids do not start or end with a hyphen or hold two in a row");
+    }
+    Ok(())
+}
+
+/// Makes a valid id from any text: `Huairou Science City` -> `huairou-science-city`.
+pub fn suggest_id(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "entry".into() } else { out }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// Files editors leave beside the one being edited.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
+        || name.starts_with('#')
+}
+
+/// A path relative to the root with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(check_id("huairou-science-city").is_ok());
+        assert!(check_id("program-863").is_ok());
+        assert!(check_id("Huairou").is_err());
+        assert!(check_id("a--b").is_err());
+        assert!(check_id("a_b").is_err());
+        assert_eq!(suggest_id("Huairou Science_City!"), "huairou-science-city");
+    }
+}

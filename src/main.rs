@@ -1,0 +1,15 @@
+//! The `atlas` binary: parse the command line, run, exit with its code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = match atlas::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = if e.use_stderr() { atlas::cli::EXIT_USAGE } else { atlas::cli::EXIT_OK };
+            std::process::exit(code);
+        }
+    };
+    std::process::exit(atlas::cli::main_with(cli));
+}

@@ -1,0 +1,123 @@
+//! Steps 5–6: the atlas -> every output file, rendered in parallel.
+//!
+//! 1. Prepare each entry (facts, body, relations, notes) in parallel.
+//! 2. Check quotes against the sources' texts; gather "cited by" lists.
+//! 3. Make the list of pages, each a template and a context of views.
+//! 4. Render every page in parallel with Tera; add static files.
+
+mod entry;
+mod pages;
+mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::cite::{Coverage, SourceTexts};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::entry::Kind;
+use crate::graph::Atlas;
+
+pub use entry::{Prepared, esc};
+pub use theme::Theme;
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path inside the output folder, with `/` separators.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The result of rendering: files, and the citation coverage per entry.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub coverage: BTreeMap<String, Coverage>,
+}
+
+/// Renders the whole site.
+pub fn render_site(atlas: &Atlas, config: &Config, theme: &Theme, texts: &SourceTexts, diags: &mut Diagnostics) -> Rendered {
+    let prepared: Vec<Prepared> = (0..atlas.entries.len())
+        .into_par_iter()
+        .map(|i| entry::prepare(atlas, i, config))
+        .collect();
+    let mut coverage = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        diags.extend(p.diags.iter().cloned());
+        let e = &atlas.entries[i];
+        if e.kind.is_item() {
+            coverage.insert(e.id.clone(), p.coverage);
+        }
+        check_quotes(e, p, texts, diags);
+    }
+    check_unused_sources(atlas, &prepared, diags);
+    let tera = match theme.compile() {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Rendered { files: Vec::new(), coverage };
+        }
+    };
+    let pages = pages::plan(atlas, config, &prepared);
+    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            tera.render(&page.template, &page.context)
+                .map(|html| OutputFile { path: page.path.clone(), bytes: html.into_bytes() })
+                .map_err(|e| theme.diagnostic(&e))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + theme.statics.len() + 1);
+    let mut reported = std::collections::HashSet::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            // The same template error on a thousand pages is one problem.
+            Err(d) => {
+                if reported.insert(d.to_string()) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    for (name, bytes) in &theme.statics {
+        files.push(OutputFile { path: format!("static/{name}"), bytes: bytes.clone() });
+    }
+    files.push(OutputFile { path: "static/highlight.css".into(), bytes: crate::highlight::theme_css().into_bytes() });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Rendered { files, coverage }
+}
+
+fn check_quotes(entry: &crate::entry::Entry, p: &Prepared, texts: &SourceTexts, diags: &mut Diagnostics) {
+    for (_, _, r) in &p.cites {
+        let Some(q) = &r.quote else { continue };
+        if texts.contains(&r.source, q) == Some(false) {
+            diags.push(
+                Diagnostic::error(format!("quote not found in `{}`", r.source))
+                    .at(&entry.path, &entry.text, r.quote_span.clone())
+                    .label("this text does not occur in the source")
+                    .hint("copy the words exactly as the source prints them (spacing and curly quotes may differ)"),
+            );
+        }
+    }
+}
+
+fn check_unused_sources(atlas: &Atlas, prepared: &[Prepared], diags: &mut Diagnostics) {
+    let cited: std::collections::HashSet<&str> = prepared
+        .iter()
+        .flat_map(|p| p.cites.iter().map(|(_, _, r)| r.source.as_str()))
+        .collect();
+    for i in atlas.of_kind(Kind::Source) {
+        let e = &atlas.entries[i];
+        if !cited.contains(e.id.as_str()) {
+            diags.push(
+                Diagnostic::warning(format!("source `{}` is never cited", e.id))
+                    .in_file(&e.path)
+                    .hint("cite it with `[@id, locator]` or remove it"),
+            );
+        }
+    }
+}
