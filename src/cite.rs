@@ -233,8 +233,8 @@ impl Notes {
     }
 }
 
-/// Normalises text for quote matching: typographic quotes and apostrophes
-/// become straight ones, every run of whitespace one space, and a word broken
+/// Normalises text for quote matching: typographic quotes, apostrophes and
+/// hyphens become plain ones, every run of whitespace one space, and a word broken
 /// by a hyphen at a line end is left as printed (quotes must not span one).
 pub fn normalize_for_quotes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -243,6 +243,7 @@ pub fn normalize_for_quotes(text: &str) -> String {
         let c = match c {
             '“' | '”' | '„' | '″' => '"',
             '‘' | '’' | '‚' | '′' => '\'',
+            '\u{2010}' | '\u{2011}' => '-',
             c => c,
         };
         if c.is_whitespace() {

@@ -34,6 +34,8 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
         return Vec::new();
     }
     let mut files = Vec::new();
+    // Lowercased file stems seen so far, to catch ids that differ only in case.
+    let mut seen: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
     let walker = WalkDir::new(&content)
         .min_depth(1)
         .sort_by_file_name()
@@ -87,6 +89,19 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
             }
             continue;
         }
+        let stem = item.path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        // The very same id twice is a duplicate, reported once entries are known.
+        if let Some((first_stem, first)) = seen.get(&stem.to_lowercase())
+            && *first_stem != stem
+        {
+            diags.push(
+                Diagnostic::error(format!("`{rel}` and `{first}` have ids that differ only in case"))
+                    .in_file(&rel)
+                    .hint("on case-insensitive file systems (macOS, Windows) both would be written to one folder; rename one"),
+            );
+            continue;
+        }
+        seen.entry(stem.to_lowercase()).or_insert((stem, rel.clone()));
         if let Some(file) = read_file(item.path(), rel, kind, diags) {
             files.push(file);
         }

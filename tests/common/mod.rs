@@ -1,0 +1,93 @@
+//! Tiny fixture sites written into temporary folders.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub const CONFIG: &str = "title = \"Test Atlas\"\nbase_url = \"https://example.org/atlas/\"\n";
+
+pub const SOURCE: &str = "---\ntitle: A Report\nshort: Doe 2020\nkind: report\nyear: 2020\nsummary: A report.\n---\nA report [@doe-2020, §1].\n";
+
+/// A fixture site in a temporary folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A site with the config, one source (`doe-2020`) and the given files.
+    pub fn new(files: &[(&str, &str)]) -> Site {
+        let site = Site::bare(&[("atlas.toml", CONFIG), ("content/sources/doe-2020.md", SOURCE)]);
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    /// A site with only the given files.
+    pub fn bare(files: &[(&str, &str)]) -> Site {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        self.write_bytes(path, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, path: &str, bytes: &[u8]) {
+        let p = self.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("site")
+    }
+
+    /// Builds into `site/`; returns the result.
+    pub fn build(&self) -> atlas::BuildResult {
+        atlas::build(self.root(), &self.out(), &atlas::BuildOptions::default())
+    }
+
+    /// Builds and panics on any error, printing the diagnostics.
+    pub fn build_ok(&self) -> atlas::BuildResult {
+        let r = self.build();
+        assert!(!r.diagnostics.has_errors(), "build failed:\n{}", r.diagnostics.render());
+        r
+    }
+
+    /// A file of the built site.
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Runs the checks only and returns the rendered diagnostics.
+    pub fn check(&self) -> String {
+        atlas::run(self.root(), &atlas::BuildOptions::default()).diagnostics.render()
+    }
+}
+
+/// A park entry with the given extra front matter and body.
+pub fn park(extra: &str, body: &str) -> String {
+    format!("---\ntitle: Test Park\nsummary: A park.\n{extra}---\n{body}")
+}
+
+/// Every `href="..."` and `src="..."` value in an HTML text.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    out
+}
