@@ -150,6 +150,6 @@ pub fn new_entry_text(kind: Kind, title: &str) -> String {
         out.push_str(&format!("{}: {value}  # {required}{}\n", f.name, f.doc));
     }
     out.push_str("---\n");
-    out.push_str("Write the entry here. Cite every fact: [@source-id, §1].\n");
+    out.push_str("Write the entry here. Cite every fact with its source and locator, e.g. `[@source-id, §1]`.\n");
     out
 }

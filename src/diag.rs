@@ -317,10 +317,10 @@ mod tests {
         let text = "ab\ncdé\r\nfg";
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 3), (2, 1));
-        assert_eq!(line_col(text, 6), (2, 4)); // after é (2 bytes)
+        assert_eq!(line_col(text, 7), (2, 4)); // after é (2 bytes)
         assert_eq!(line_col(text, 9), (3, 1));
         assert_eq!(line_col(text, 99), (3, 3));
-        assert_eq!(line_col(text, 5), (2, 3)); // inside é: clamped back
+        assert_eq!(line_col(text, 6), (2, 3)); // inside é: clamped back
     }
 
     #[test]

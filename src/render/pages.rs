@@ -65,7 +65,7 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
         description: config.description.clone(),
         base_url: config.base_url.clone(),
         language: config.language.clone(),
-        home: href("", "", config.index_html_links),
+        home: if config.index_html_links { "index.html".into() } else { String::new() },
         menu: menu.into_iter().map(|(_, title, href)| MenuItem { title, href }).collect(),
         kinds: Kind::ITEMS
             .iter()
