@@ -53,8 +53,11 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
     let (rest, id_start) = match trimmed.strip_prefix('@') {
         Some(r) => (r, base + lead + 1),
         None if at_required => {
-            return Err(err(whole, "each citation in a group starts with `@`",
-                "write `[@source-id, locator]`; separate several with `;`"));
+            return Err(err(
+                whole,
+                "each citation in a group starts with `@`",
+                "write `[@source-id, locator]`; separate several with `;`",
+            ));
         }
         None => (trimmed, base + lead),
     };
@@ -63,7 +66,11 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
         .unwrap_or(rest.len());
     let id = &rest[..id_len];
     if id.is_empty() {
-        return Err(err(whole, "citation without a source id", "write `[@source-id, locator]`"));
+        return Err(err(
+            whole,
+            "citation without a source id",
+            "write `[@source-id, locator]`",
+        ));
     }
     let id_span = id_start..id_start + id_len;
     let after = &rest[id_len..];
@@ -79,8 +86,11 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
     }
     let Some(tail) = after.strip_prefix(',') else {
         let at = id_span.end;
-        return Err(err(at..at + after.len().max(1), "expected `,` after the source id",
-            "a locator follows a comma: `[@source-id, §3]`"));
+        return Err(err(
+            at..at + after.len().max(1),
+            "expected `,` after the source id",
+            "a locator follows a comma: `[@source-id, §3]`",
+        ));
     };
     let tail_start = id_span.end + 1;
     let mut pieces = split_outside_quotes(tail, ',');
@@ -97,7 +107,11 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
         let q_start = tail_start + off + q_off;
         cite.quote_span = q_start..q_start + q.len();
         if q.trim().is_empty() {
-            return Err(err(cite.quote_span.clone(), "empty quote", "quote a few words from the source, or drop the quote"));
+            return Err(err(
+                cite.quote_span.clone(),
+                "empty quote",
+                "quote a few words from the source, or drop the quote",
+            ));
         }
     }
     let locator = pieces
@@ -107,8 +121,11 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
         .join(", ");
     if locator.is_empty() {
         let at = id_span.end;
-        return Err(err(at..at + 1 + tail.trim_end().len(), "empty locator",
-            "say where in the source: `§3`, `Box 4`, `Table 1`, `Figure 2`, `fn 12`, `slide 5`"));
+        return Err(err(
+            at..at + 1 + tail.trim_end().len(),
+            "empty locator",
+            "say where in the source: `§3`, `Box 4`, `Table 1`, `Figure 2`, `fn 12`, `slide 5`",
+        ));
     }
     cite.locator = locator;
     Ok(cite)
@@ -179,7 +196,14 @@ impl Notes {
     pub fn cite(&mut self, refs: Vec<CiteRef>) -> (usize, String) {
         let key = refs
             .iter()
-            .map(|r| format!("{}|{}|{}", r.source, r.locator, r.quote.as_deref().unwrap_or("")))
+            .map(|r| {
+                format!(
+                    "{}|{}|{}",
+                    r.source,
+                    r.locator,
+                    r.quote.as_deref().unwrap_or("")
+                )
+            })
             .collect::<Vec<_>>()
             .join(";");
         self.use_key(format!("c:{key}"), || NoteBody::Cite(refs))
@@ -267,7 +291,8 @@ pub struct SourceTexts {
 
 impl SourceTexts {
     pub fn insert(&mut self, source: &str, text: &str) {
-        self.texts.insert(source.to_string(), normalize_for_quotes(text));
+        self.texts
+            .insert(source.to_string(), normalize_for_quotes(text));
     }
 
     pub fn has(&self, source: &str) -> bool {
@@ -329,7 +354,10 @@ mod tests {
         assert_eq!(g[1].locator, "Box 4");
         assert_eq!(g[1].quote.as_deref(), Some("101 km²"));
         let text = "@a, §3; @b, Box 4, \"101 km²\"";
-        assert_eq!(&text[g[1].quote_span.start - 10..g[1].quote_span.end - 10], "101 km²");
+        assert_eq!(
+            &text[g[1].quote_span.start - 10..g[1].quote_span.end - 10],
+            "101 km²"
+        );
     }
 
     #[test]
@@ -339,16 +367,28 @@ mod tests {
         let g = parse_group("@a", 0, true).unwrap();
         assert_eq!(g[0].locator, "");
         let g = parse_group("@a, \"Basic Requirements\"", 0, true).unwrap();
-        assert_eq!((g[0].locator.as_str(), g[0].quote.as_deref()), ("\"Basic Requirements\"", None));
+        assert_eq!(
+            (g[0].locator.as_str(), g[0].quote.as_deref()),
+            ("\"Basic Requirements\"", None)
+        );
         let g = parse_group("a, Table 1; b, §2", 0, false).unwrap();
         assert_eq!(g[1].source, "b");
     }
 
     #[test]
     fn rejects_malformed() {
-        assert_eq!(parse_group("@a, ", 0, true).unwrap_err().message, "empty locator");
-        assert_eq!(parse_group("@a §3", 0, true).unwrap_err().message, "expected `,` after the source id");
-        assert_eq!(parse_group("@, §3", 0, true).unwrap_err().message, "citation without a source id");
+        assert_eq!(
+            parse_group("@a, ", 0, true).unwrap_err().message,
+            "empty locator"
+        );
+        assert_eq!(
+            parse_group("@a §3", 0, true).unwrap_err().message,
+            "expected `,` after the source id"
+        );
+        assert_eq!(
+            parse_group("@, §3", 0, true).unwrap_err().message,
+            "citation without a source id"
+        );
         assert!(parse_group("@a, §1; b, §2", 0, true).is_err());
     }
 

@@ -15,7 +15,11 @@ pub const EXIT_CONTENT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "atlas", version, about = "Builds an annotated, cited atlas into a static site")]
+#[command(
+    name = "atlas",
+    version,
+    about = "Builds an annotated, cited atlas into a static site"
+)]
 pub struct Cli {
     /// The project folder (holding atlas.toml and content/).
     #[arg(long, global = true, default_value = ".")]
@@ -74,7 +78,11 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Check { coverage } => {
             let result = crate::run(&root, &BuildOptions::default());
             report(&result, coverage);
-            if result.diagnostics.has_errors() { EXIT_CONTENT } else { EXIT_OK }
+            if result.diagnostics.has_errors() {
+                EXIT_CONTENT
+            } else {
+                EXIT_OK
+            }
         }
         Command::New { kind, title } => new_entry(&root, &kind, &title),
     }
@@ -84,7 +92,11 @@ pub fn main_with(cli: Cli) -> i32 {
 fn report(result: &BuildResult, per_entry: bool) {
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "{}", result.diagnostics.render());
-    let counts: Vec<String> = result.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let counts: Vec<String> = result
+        .counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
     if !counts.is_empty() {
         let _ = writeln!(err, "entries: {}", counts.join(", "));
     }
@@ -114,7 +126,10 @@ fn report(result: &BuildResult, per_entry: bool) {
             }
         }
     }
-    let (e, w) = (result.diagnostics.error_count(), result.diagnostics.warning_count());
+    let (e, w) = (
+        result.diagnostics.error_count(),
+        result.diagnostics.warning_count(),
+    );
     if e + w > 0 {
         let _ = writeln!(err, "{e} error(s), {w} warning(s)");
     }

@@ -103,8 +103,10 @@ impl Config {
         if let Some(min) = config.citations.min_coverage
             && !(0.0..=1.0).contains(&min)
         {
-            return Err(Diagnostic::error("`citations.min_coverage` must be between 0 and 1")
-                .in_file(CONFIG_FILE));
+            return Err(
+                Diagnostic::error("`citations.min_coverage` must be between 0 and 1")
+                    .in_file(CONFIG_FILE),
+            );
         }
         Ok(config)
     }

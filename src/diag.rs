@@ -37,7 +37,7 @@ pub struct Location {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Text printed beside the caret.
     pub label: Option<String>,
     pub hint: Option<String>,
@@ -67,7 +67,7 @@ impl Diagnostic {
 
     /// Points the diagnostic at `range` (byte offsets) of `text`, the content of `path`.
     pub fn at(mut self, path: &str, text: &str, range: Range<usize>) -> Self {
-        self.location = Some(locate(path, text, range));
+        self.location = Some(Box::new(locate(path, text, range)));
         self.path = Some(path.to_string());
         self
     }
@@ -95,7 +95,13 @@ impl Diagnostic {
     /// The key diagnostics are sorted by: file, then position, then text.
     fn sort_key(&self) -> (Option<&str>, usize, usize, Severity, &str) {
         let (line, col) = self.location.as_ref().map_or((0, 0), |l| (l.line, l.col));
-        (self.path.as_deref(), line, col, self.severity, &self.message)
+        (
+            self.path.as_deref(),
+            line,
+            col,
+            self.severity,
+            &self.message,
+        )
     }
 }
 
@@ -123,7 +129,9 @@ fn locate(path: &str, text: &str, range: Range<usize>) -> Location {
     let line_end = text[line_start..]
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
-    let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+    let line_text = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
     // The caret covers the range but never runs past the end of the line.
     let end = range.end.clamp(start, line_end);
     let width = text[floor_boundary(text, start)..floor_boundary(text, end)]

@@ -23,7 +23,13 @@ pub enum Rel {
 }
 
 impl Rel {
-    pub const ALL: [Rel; 5] = [Rel::Park, Rel::Program, Rel::PartOf, Rel::Predecessor, Rel::Related];
+    pub const ALL: [Rel; 5] = [
+        Rel::Park,
+        Rel::Program,
+        Rel::PartOf,
+        Rel::Predecessor,
+        Rel::Related,
+    ];
 
     /// The front matter key that declares the relation.
     pub fn key(self) -> &'static str {
@@ -90,7 +96,12 @@ pub enum Taxonomy {
 }
 
 impl Taxonomy {
-    pub const ALL: [Taxonomy; 4] = [Taxonomy::Designation, Taxonomy::Province, Taxonomy::Field, Taxonomy::Period];
+    pub const ALL: [Taxonomy; 4] = [
+        Taxonomy::Designation,
+        Taxonomy::Province,
+        Taxonomy::Field,
+        Taxonomy::Period,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -135,8 +146,21 @@ pub struct Atlas {
 
 /// Page ids that would collide with the site's own folders.
 const RESERVED: &[&str] = &[
-    "parks", "programs", "labs", "sources", "pages", "static", "data", "province", "field",
-    "designation", "period", "map", "search", "timeline", "bibliography",
+    "parks",
+    "programs",
+    "labs",
+    "sources",
+    "pages",
+    "static",
+    "data",
+    "province",
+    "field",
+    "designation",
+    "period",
+    "map",
+    "search",
+    "timeline",
+    "bibliography",
 ];
 
 impl Atlas {
@@ -151,9 +175,12 @@ impl Atlas {
         for entry in entries {
             if entry.kind == Kind::Page && RESERVED.contains(&entry.id.as_str()) {
                 diags.push(
-                    Diagnostic::error(format!("page id `{}` is reserved for the site's own pages", entry.id))
-                        .in_file(&entry.path)
-                        .hint("rename the file"),
+                    Diagnostic::error(format!(
+                        "page id `{}` is reserved for the site's own pages",
+                        entry.id
+                    ))
+                    .in_file(&entry.path)
+                    .hint("rename the file"),
                 );
                 continue;
             }
@@ -191,9 +218,16 @@ impl Atlas {
             for (rel, targets) in declared {
                 for target in targets {
                     if let Some(to) = self.resolve(entry, rel, &target.value, diags)
-                        && !links.iter().any(|l: &Link| l.from == from && l.to == to && l.rel == rel)
+                        && !links
+                            .iter()
+                            .any(|l: &Link| l.from == from && l.to == to && l.rel == rel)
                     {
-                        links.push(Link { rel, from, to, cite: target.cite.clone() });
+                        links.push(Link {
+                            rel,
+                            from,
+                            to,
+                            cite: target.cite.clone(),
+                        });
                     }
                 }
             }
@@ -209,25 +243,39 @@ impl Atlas {
         let span = entry.keys.find_in(&entry.text, rel.key(), id);
         let at = |d: Diagnostic| d.at(&entry.path, &entry.text, span.clone());
         let Some(&to) = self.index.get(id) else {
-            let mut d = at(Diagnostic::error(format!("unknown id `{id}` in `{}`", rel.key())))
-                .label("no entry with this id");
+            let mut d = at(Diagnostic::error(format!(
+                "unknown id `{id}` in `{}`",
+                rel.key()
+            )))
+            .label("no entry with this id");
             if let Some(close) = self.closest_id(id) {
                 d = d.hint(format!("did you mean `{close}`?"));
             } else {
-                d = d.hint(format!("create it with `atlas new {} \"...\"`", target_kind_hint(rel, entry.kind)));
+                d = d.hint(format!(
+                    "create it with `atlas new {} \"...\"`",
+                    target_kind_hint(rel, entry.kind)
+                ));
             }
             diags.push(d);
             return None;
         };
         let target = &self.entries[to];
         if to == self.index[&entry.id] {
-            diags.push(at(Diagnostic::error(format!("`{}` refers to the entry itself", rel.key()))));
+            diags.push(at(Diagnostic::error(format!(
+                "`{}` refers to the entry itself",
+                rel.key()
+            ))));
             return None;
         }
         if !rel.allows(entry.kind, target.kind) {
             diags.push(
-                at(Diagnostic::error(format!("`{id}` is a {}, but `{}` takes a {}", target.kind.name(), rel.key(), target_kind_hint(rel, entry.kind))))
-                    .hint("use `related` for other links between entries"),
+                at(Diagnostic::error(format!(
+                    "`{id}` is a {}, but `{}` takes a {}",
+                    target.kind.name(),
+                    rel.key(),
+                    target_kind_hint(rel, entry.kind)
+                )))
+                .hint("use `related` for other links between entries"),
             );
             return None;
         }
@@ -247,11 +295,15 @@ impl Atlas {
         let mut groups: BTreeMap<Taxonomy, BTreeMap<String, Term>> = BTreeMap::new();
         let mut add = |tax: Taxonomy, label: &str, i: usize| {
             let slug = suggest_id(label);
-            let term = groups.entry(tax).or_default().entry(slug.clone()).or_insert_with(|| Term {
-                slug,
-                label: label.to_string(),
-                entries: Vec::new(),
-            });
+            let term = groups
+                .entry(tax)
+                .or_default()
+                .entry(slug.clone())
+                .or_insert_with(|| Term {
+                    slug,
+                    label: label.to_string(),
+                    entries: Vec::new(),
+                });
             if !term.entries.contains(&i) {
                 term.entries.push(i);
             }
@@ -262,11 +314,17 @@ impl Atlas {
                 add(Taxonomy::Province, &p.value, i);
             }
             for f in &item.fields {
-                let label = labels.field.get(&f.value).map_or(f.value.as_str(), String::as_str);
+                let label = labels
+                    .field
+                    .get(&f.value)
+                    .map_or(f.value.as_str(), String::as_str);
                 add(Taxonomy::Field, label, i);
             }
             if let Some(d) = &item.designation {
-                let label = labels.designation.get(&d.value).map_or(d.value.as_str(), String::as_str);
+                let label = labels
+                    .designation
+                    .get(&d.value)
+                    .map_or(d.value.as_str(), String::as_str);
                 add(Taxonomy::Designation, label, i);
             }
             if let Some(date) = &item.established {

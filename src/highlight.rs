@@ -28,23 +28,35 @@ pub fn code_block(code: &str, lang: &str) -> String {
         .then(|| set.find_syntax_by_token(lang))
         .flatten();
     let Some(syntax) = syntax else {
-        return format!("<pre class=\"code\"><code{lang_class}>{}</code></pre>\n", escape(code));
+        return format!(
+            "<pre class=\"code\"><code{lang_class}>{}</code></pre>\n",
+            escape(code)
+        );
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-            return format!("<pre class=\"code\"><code{lang_class}>{}</code></pre>\n", escape(code));
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre class=\"code\"><code{lang_class}>{}</code></pre>\n",
+                escape(code)
+            );
         }
     }
-    format!("<pre class=\"code hl-code\"><code{lang_class}>{}</code></pre>\n", generator.finalize())
+    format!(
+        "<pre class=\"code hl-code\"><code{lang_class}>{}</code></pre>\n",
+        generator.finalize()
+    )
 }
 
 /// CSS for the highlight classes: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`.
 pub fn theme_css() -> String {
     let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE)
-        .unwrap_or_default();
+    let light =
+        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
     let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
         .unwrap_or_default();
     format!(
@@ -53,7 +65,9 @@ pub fn theme_css() -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

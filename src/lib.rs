@@ -77,11 +77,17 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
         }
     };
     if let Some(base) = &options.base_url {
-        config.base_url = if base.ends_with('/') { base.clone() } else { format!("{base}/") };
+        config.base_url = if base.ends_with('/') {
+            base.clone()
+        } else {
+            format!("{base}/")
+        };
     }
     let files = load::load_content(root, diags);
-    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> =
-        files.par_iter().map(|f| entry::parse_entry(f, &config)).collect();
+    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| entry::parse_entry(f, &config))
+        .collect();
     let mut entries = Vec::with_capacity(parsed.len());
     for (e, d) in parsed {
         diags.extend(d);
@@ -89,7 +95,9 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
     }
     let atlas = graph::Atlas::assemble(entries, &config.taxonomies, diags);
     for kind in Kind::ALL {
-        result.counts.insert(kind.folder(), atlas.of_kind(kind).count());
+        result
+            .counts
+            .insert(kind.folder(), atlas.of_kind(kind).count());
     }
     let texts = load_source_texts(root, &config, &atlas, diags);
     let theme = match render::Theme::load(root, &config.theme) {
@@ -127,25 +135,39 @@ pub fn output_dir(root: &Path, cli: Option<&Path>) -> PathBuf {
     match cli {
         Some(p) => p.to_path_buf(),
         None => {
-            let configured = Config::load(root).map(|c| c.output).unwrap_or_else(|_| "site".into());
+            let configured = Config::load(root)
+                .map(|c| c.output)
+                .unwrap_or_else(|_| "site".into());
             root.join(configured)
         }
     }
 }
 
-fn load_source_texts(root: &Path, config: &Config, atlas: &graph::Atlas, diags: &mut Diagnostics) -> cite::SourceTexts {
+fn load_source_texts(
+    root: &Path,
+    config: &Config,
+    atlas: &graph::Atlas,
+    diags: &mut Diagnostics,
+) -> cite::SourceTexts {
     let mut texts = cite::SourceTexts::default();
-    let Some(dir) = &config.sources_text_dir else { return texts };
+    let Some(dir) = &config.sources_text_dir else {
+        return texts;
+    };
     let dir = root.join(dir);
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];
-        let Some(name) = e.source().and_then(|s| s.text.as_ref()) else { continue };
+        let Some(name) = e.source().and_then(|s| s.text.as_ref()) else {
+            continue;
+        };
         match std::fs::read_to_string(dir.join(name)) {
             Ok(t) => texts.insert(&e.id, &t),
             Err(_) => diags.push(
-                Diagnostic::warning(format!("text of source `{}` not found; its quotes are not checked", e.id))
-                    .at(&e.path, &e.text, e.keys.value("text"))
-                    .hint(format!("expected `{name}` in {}", dir.display())),
+                Diagnostic::warning(format!(
+                    "text of source `{}` not found; its quotes are not checked",
+                    e.id
+                ))
+                .at(&e.path, &e.text, e.keys.value("text"))
+                .hint(format!("expected `{name}` in {}", dir.display())),
             ),
         }
     }
@@ -153,7 +175,9 @@ fn load_source_texts(root: &Path, config: &Config, atlas: &graph::Atlas, diags: 
 }
 
 fn check_coverage(config: &Config, result: &mut BuildResult) {
-    let Some(min) = config.citations.min_coverage else { return };
+    let Some(min) = config.citations.min_coverage else {
+        return;
+    };
     let total = result.total_coverage();
     if total.ratio() < min {
         result.diagnostics.push(

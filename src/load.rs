@@ -35,7 +35,8 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
     }
     let mut files = Vec::new();
     // Lowercased file stems seen so far, to catch ids that differ only in case.
-    let mut seen: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, (String, String)> =
+        std::collections::HashMap::new();
     let walker = WalkDir::new(&content)
         .min_depth(1)
         .sort_by_file_name()
@@ -54,9 +55,11 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
             if item.depth() == 1 && Kind::from_folder(&item.file_name().to_string_lossy()).is_none()
             {
                 diags.push(
-                    Diagnostic::warning(format!("folder `{rel}` is not a kind of entry; its files are ignored"))
-                        .in_file(&rel)
-                        .hint(format!("entries live in {}", Kind::folder_list())),
+                    Diagnostic::warning(format!(
+                        "folder `{rel}` is not a kind of entry; its files are ignored"
+                    ))
+                    .in_file(&rel)
+                    .hint(format!("entries live in {}", Kind::folder_list())),
                 );
             }
             continue;
@@ -89,7 +92,11 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
             }
             continue;
         }
-        let stem = item.path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = item
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // The very same id twice is a duplicate, reported once entries are known.
         if let Some((first_stem, first)) = seen.get(&stem.to_lowercase())
             && *first_stem != stem
@@ -101,7 +108,8 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
             );
             continue;
         }
-        seen.entry(stem.to_lowercase()).or_insert((stem, rel.clone()));
+        seen.entry(stem.to_lowercase())
+            .or_insert((stem, rel.clone()));
         if let Some(file) = read_file(item.path(), rel, kind, diags) {
             files.push(file);
         }

@@ -7,7 +7,11 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            let code = if e.use_stderr() { atlas::cli::EXIT_USAGE } else { atlas::cli::EXIT_OK };
+            let code = if e.use_stderr() {
+                atlas::cli::EXIT_USAGE
+            } else {
+                atlas::cli::EXIT_OK
+            };
             std::process::exit(code);
         }
     };

@@ -13,7 +13,9 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 
 use crate::cite::{CiteRef, Notes, parse_group};
 use crate::diag::{Diagnostic, did_you_mean};
@@ -76,7 +78,12 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 const CITE_URL: &str = "atlas-cite:";
 
 /// Renders the body of `entry`, adding its notes to `notes`.
-pub fn render_body(entry: &Entry, notes: &mut Notes, links: &Links, diags: &mut Vec<Diagnostic>) -> Body {
+pub fn render_body(
+    entry: &Entry,
+    notes: &mut Notes,
+    links: &Links,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let text = entry.body_text();
     let base = entry.body.start;
     let mut cb = |link: pulldown_cmark::BrokenLink<'_>| {
@@ -131,11 +138,21 @@ impl<'a> Renderer<'a, '_> {
         let mut iter = events.into_iter();
         while let Some((event, range)) = iter.next() {
             match event {
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let inner = collect_until_end(&mut iter);
                     self.link(link_type, dest_url, title, id, inner, range);
                 }
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let inner = collect_until_end(&mut iter);
                     self.heading(level, id, classes, attrs, inner);
                 }
@@ -152,7 +169,8 @@ impl<'a> Renderer<'a, '_> {
                         CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                         CodeBlockKind::Indented => "",
                     };
-                    self.out.push(Event::Html(highlight::code_block(&code, lang).into()));
+                    self.out
+                        .push(Event::Html(highlight::code_block(&code, lang).into()));
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let inner = collect_until_end(&mut iter);
@@ -160,6 +178,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::FootnoteReference(label) => {
                     self.mark_cited();
+                    self.trim_space_before_note();
                     let (n, anchor) = self.notes.footnote(&label);
                     self.out.push(note_ref(n, &anchor));
                     if !self.defined.iter().any(|(l, _)| *l == *label) {
@@ -182,6 +201,16 @@ impl<'a> Renderer<'a, '_> {
                 }
                 other => self.out.push(other),
             }
+        }
+    }
+
+    /// Drops the space between a word and its note mark, as `word [@x]` is
+    /// usually written but `word¹` is how it reads.
+    fn trim_space_before_note(&mut self) {
+        if let Some(Event::Text(t)) = self.out.last_mut()
+            && t.ends_with(char::is_whitespace)
+        {
+            *t = CowStr::from(t.trim_end().to_string());
         }
     }
 
@@ -211,12 +240,18 @@ impl<'a> Renderer<'a, '_> {
             .take(11)
             .collect::<String>()
             .to_ascii_lowercase();
-        if ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s)) {
+        if ["javascript:", "vbscript:", "data:"]
+            .iter()
+            .any(|s| scheme.starts_with(s))
+        {
             let d = self
                 .error(range, "unsafe link dropped".into())
                 .label("script URLs are not allowed")
                 .hint("link to a web page or an entry id (`[text](@id)`)");
-            self.diags.push(Diagnostic { severity: crate::diag::Severity::Warning, ..d });
+            self.diags.push(Diagnostic {
+                severity: crate::diag::Severity::Warning,
+                ..d
+            });
             self.push_inner(inner);
             return;
         }
@@ -230,7 +265,12 @@ impl<'a> Renderer<'a, '_> {
             },
             None => dest,
         };
-        self.out.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+        self.out.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        }));
         self.push_inner(inner);
         self.out.push(Event::End(TagEnd::Link));
     }
@@ -248,12 +288,18 @@ impl<'a> Renderer<'a, '_> {
 
     /// `@id` or `@id#anchor` -> a relative URL, or an error.
     fn internal_link(&mut self, target: &str, range: std::ops::Range<usize>) -> Option<String> {
-        let (id, anchor) = target.split_once('#').map_or((target, None), |(i, a)| (i, Some(a)));
+        let (id, anchor) = target
+            .split_once('#')
+            .map_or((target, None), |(i, a)| (i, Some(a)));
         let atlas = self.links.atlas;
         let Some(entry) = atlas.get(id) else {
             let text = &self.entry.text[self.base + range.start..self.base + range.end];
-            let at = text.find(id).map_or(range.clone(), |i| range.start + i..range.start + i + id.len());
-            let mut d = self.error(at, format!("link to unknown id `{id}`")).label("no entry with this id");
+            let at = text.find(id).map_or(range.clone(), |i| {
+                range.start + i..range.start + i + id.len()
+            });
+            let mut d = self
+                .error(at, format!("link to unknown id `{id}`"))
+                .label("no entry with this id");
             if let Some(close) = atlas.closest_id(id) {
                 d = d.hint(format!("did you mean `{close}`?"));
             }
@@ -289,6 +335,7 @@ impl<'a> Renderer<'a, '_> {
             return;
         }
         self.mark_cited();
+        self.trim_space_before_note();
         let (n, anchor) = self.notes.cite(refs.clone());
         self.body.cites.extend(refs.into_iter().map(|r| (n, r)));
         self.out.push(note_ref(n, &anchor));
@@ -309,7 +356,9 @@ impl<'a> Renderer<'a, '_> {
                 _ => None,
             })
             .collect();
-        let wanted = id.map(|i| i.into_string()).unwrap_or_else(|| slugify(&plain));
+        let wanted = id
+            .map(|i| i.into_string())
+            .unwrap_or_else(|| slugify(&plain));
         let mut unique = wanted.clone();
         let mut n = 1;
         while !self.used_ids.insert(unique.clone()) {
@@ -329,18 +378,33 @@ impl<'a> Renderer<'a, '_> {
             let _ = write!(tag, " class=\"{}\"", escape_attr(&c.join(" ")));
         }
         for (k, v) in &attrs {
-            let _ = write!(tag, " {}=\"{}\"", escape_attr(k), escape_attr(v.as_deref().unwrap_or("")));
+            let _ = write!(
+                tag,
+                " {}=\"{}\"",
+                escape_attr(k),
+                escape_attr(v.as_deref().unwrap_or(""))
+            );
         }
         let _ = write!(
             tag,
-            ">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n",
+            ">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{lvl}>",
             id = escape_attr(&unique)
         );
+        tag.push('\n');
         self.out.push(Event::Html(tag.into()));
-        self.body.headings.push(Heading { level: lvl, id: unique, text: plain });
+        self.body.headings.push(Heading {
+            level: lvl,
+            id: unique,
+            text: plain,
+        });
     }
 
-    fn footnote_definition(&mut self, label: String, inner: Vec<(Event<'a>, std::ops::Range<usize>)>, range: std::ops::Range<usize>) {
+    fn footnote_definition(
+        &mut self,
+        label: String,
+        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
+        range: std::ops::Range<usize>,
+    ) {
         let mut sub = Vec::new();
         std::mem::swap(&mut self.out, &mut sub);
         let saved = self.para_cited.take();
@@ -355,9 +419,15 @@ impl<'a> Renderer<'a, '_> {
         html::push_html(&mut html_out, sub.into_iter());
         if !self.notes.define_footnote(&label, html_out) {
             let d = self
-                .error(range.start..range.start + label.len() + 4, format!("footnote `{label}` is never referred to"))
+                .error(
+                    range.start..range.start + label.len() + 4,
+                    format!("footnote `{label}` is never referred to"),
+                )
                 .hint(format!("refer to it with `[^{label}]` or remove it"));
-            self.diags.push(Diagnostic { severity: crate::diag::Severity::Warning, ..d });
+            self.diags.push(Diagnostic {
+                severity: crate::diag::Severity::Warning,
+                ..d
+            });
         }
         self.defined.push((label, range.start));
     }
@@ -378,7 +448,10 @@ impl<'a> Renderer<'a, '_> {
         for (label, at) in missing {
             let label = &label[1..];
             let d = self
-                .error(at..at + label.len() + 3, format!("footnote `{label}` is not defined"))
+                .error(
+                    at..at + label.len() + 3,
+                    format!("footnote `{label}` is not defined"),
+                )
                 .hint(format!("add `[^{label}]: ...` on a line of its own"));
             self.diags.push(d);
         }
@@ -386,7 +459,12 @@ impl<'a> Renderer<'a, '_> {
 }
 
 /// Reports unknown sources and citations without locators; returns the refs to keep.
-pub fn check_sources(entry: &Entry, atlas: &Atlas, refs: Vec<CiteRef>, diags: &mut Vec<Diagnostic>) -> Vec<CiteRef> {
+pub fn check_sources(
+    entry: &Entry,
+    atlas: &Atlas,
+    refs: Vec<CiteRef>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<CiteRef> {
     let mut keep = Vec::new();
     for r in refs {
         let known = atlas.get(&r.source).is_some_and(|e| e.kind == Kind::Source);
@@ -394,7 +472,9 @@ pub fn check_sources(entry: &Entry, atlas: &Atlas, refs: Vec<CiteRef>, diags: &m
             let mut d = Diagnostic::error(format!("unknown source `{}`", r.source))
                 .at(&entry.path, &entry.text, r.id_span.clone())
                 .label("no source with this id");
-            let sources = atlas.of_kind(Kind::Source).map(|i| atlas.entries[i].id.as_str());
+            let sources = atlas
+                .of_kind(Kind::Source)
+                .map(|i| atlas.entries[i].id.as_str());
             d = match did_you_mean(&r.source, sources) {
                 Some(close) => d.hint(format!("did you mean `{close}`?")),
                 None => d.hint("sources are the files in content/sources/"),
@@ -406,7 +486,10 @@ pub fn check_sources(entry: &Entry, atlas: &Atlas, refs: Vec<CiteRef>, diags: &m
             diags.push(
                 Diagnostic::warning(format!("citation of `{}` has no locator", r.source))
                     .at(&entry.path, &entry.text, r.id_span.clone())
-                    .hint(format!("say where in the source: `{}, §3`, `Box 4`, `Table 1`, `fn 12`", r.source)),
+                    .hint(format!(
+                        "say where in the source: `{}, §3`, `Box 4`, `Table 1`, `fn 12`",
+                        r.source
+                    )),
             );
         }
         keep.push(r);
@@ -454,7 +537,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 pub fn escape_attr(s: &str) -> String {

@@ -18,8 +18,11 @@ pub fn check_output_path(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let root = absolute(root);
     let out_abs = absolute(out);
     let refuse = |why: &str| {
-        Err(Diagnostic::error(format!("refusing to write the site to `{}`: {why}", out.display()))
-            .hint("choose a new folder or one atlas created, e.g. `--output site`"))
+        Err(Diagnostic::error(format!(
+            "refusing to write the site to `{}`: {why}",
+            out.display()
+        ))
+        .hint("choose a new folder or one atlas created, e.g. `--output site`"))
     };
     if out_abs.parent().is_none() {
         return refuse("it is a file system root");
@@ -41,7 +44,9 @@ pub fn check_output_path(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         if !out_abs.is_dir() {
             return refuse("it is a file");
         }
-        let empty = std::fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out_abs.join(MARKER).is_file() {
             return refuse("it exists and atlas did not create it");
         }
@@ -54,7 +59,10 @@ pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), D
     check_output_path(root, out)?;
     let out = absolute(out);
     let parent = out.parent().expect("checked: not a root");
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     let pid = std::process::id();
     let fresh = parent.join(format!(".{name}.atlas-new-{pid}"));
@@ -93,8 +101,11 @@ pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), D
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     std::fs::create_dir(dir).map_err(|e| io_error(dir, e))?;
-    std::fs::write(dir.join(MARKER), b"This folder was written by atlas and is replaced by each build.\n")
-        .map_err(|e| io_error(dir, e))?;
+    std::fs::write(
+        dir.join(MARKER),
+        b"This folder was written by atlas and is replaced by each build.\n",
+    )
+    .map_err(|e| io_error(dir, e))?;
     let mut made = std::collections::HashSet::new();
     for f in files {
         let path = dir.join(&f.path);

@@ -13,12 +13,20 @@ fn markdown_features() {
     let s = Site::new(&[("content/parks/p.md", &park("", body))]);
     s.build_ok();
     let html = s.read("parks/p/index.html");
-    assert!(html.contains("<h2 id=\"big-science\">Big “Science” <a class=\"anchor\" href=\"#big-science\""), "{html}");
+    assert!(
+        html.contains(
+            "<h2 id=\"big-science\">Big “Science” <a class=\"anchor\" href=\"#big-science\""
+        ),
+        "{html}"
+    );
     assert!(html.contains("<del>old</del>"));
     assert!(html.contains("–"), "smart dashes");
     assert!(html.contains("<table>"));
     assert!(html.contains("class=\"hl-"), "highlighted code");
-    assert!(html.contains("<li id=\"note-1\" value=\"1\"><span class=\"note-text\">A note.</span>"), "{html}");
+    assert!(
+        html.contains("<li id=\"note-1\" value=\"1\"><span class=\"note-text\">A note.</span>"),
+        "{html}"
+    );
     let css = s.read("static/highlight.css");
     assert!(css.contains("prefers-color-scheme: dark"));
 }
@@ -29,7 +37,10 @@ fn raw_html_is_escaped_unless_allowed() {
     let s = Site::new(&[("content/parks/p.md", &park("", body))]);
     s.build_ok();
     let html = s.read("parks/p/index.html");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
     let allowed = format!("{}allow_html = true\n", common::CONFIG);
     s.write("atlas.toml", &allowed);
@@ -39,47 +50,93 @@ fn raw_html_is_escaped_unless_allowed() {
 
 #[test]
 fn javascript_links_are_dropped() {
-    let s = Site::new(&[("content/parks/p.md", &park("", "[click](javascript:alert(1)) and [x]( JavaScript:void(0))\n"))]);
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park(
+            "",
+            "[click](javascript:alert(1)) and [x]( JavaScript:void(0))\n",
+        ),
+    )]);
     let r = s.build_ok();
     let html = s.read("parks/p/index.html");
     assert!(!html.to_lowercase().contains("javascript:"), "{html}");
     assert!(html.contains("click"));
-    assert!(r.diagnostics.render().contains("warning: unsafe link dropped"));
+    assert!(
+        r.diagnostics
+            .render()
+            .contains("warning: unsafe link dropped")
+    );
 }
 
 #[test]
 fn relations_show_both_ways_and_links_resolve() {
     let s = Site::new(&[
-        ("content/parks/huairou.md", &park("programs: [torch]\n", "A park [@doe-2020, §1]. See [the lab](@ihep).\n")),
-        ("content/labs/ihep.md", &lab("park: { value: huairou, cite: \"doe-2020, Figure 9\" }\n")),
-        ("content/programs/torch.md", "---\ntitle: Torch Program\nsummary: s\nestablished: 1988\n---\n"),
-        ("content/programs/later.md", "---\ntitle: Later\nsummary: s\npredecessor: torch\n---\n"),
+        (
+            "content/parks/huairou.md",
+            &park(
+                "programs: [torch]\n",
+                "A park [@doe-2020, §1]. See [the lab](@ihep).\n",
+            ),
+        ),
+        (
+            "content/labs/ihep.md",
+            &lab("park: { value: huairou, cite: \"doe-2020, Figure 9\" }\n"),
+        ),
+        (
+            "content/programs/torch.md",
+            "---\ntitle: Torch Program\nsummary: s\nestablished: 1988\n---\n",
+        ),
+        (
+            "content/programs/later.md",
+            "---\ntitle: Later\nsummary: s\npredecessor: torch\n---\n",
+        ),
     ]);
     s.build_ok();
     let park_html = s.read("parks/huairou/index.html");
-    assert!(park_html.contains("<h3>Labs and facilities here</h3>"), "{park_html}");
+    assert!(
+        park_html.contains("<h3>Labs and facilities here</h3>"),
+        "{park_html}"
+    );
     assert!(park_html.contains("href=\"../../labs/ihep/index.html\">Test Lab</a>"));
     assert!(park_html.contains("<a href=\"../../labs/ihep/index.html\">the lab</a>"));
     let lab_html = s.read("labs/ihep/index.html");
     assert!(lab_html.contains("<h3>Located in</h3>"));
     let torch = s.read("programs/torch/index.html");
-    assert!(torch.contains("<h3>Parks and zones</h3>") && torch.contains("<h3>Succeeded by</h3>"), "{torch}");
-    assert!(s.read("programs/later/index.html").contains("<h3>Preceded by</h3>"));
+    assert!(
+        torch.contains("<h3>Parks and zones</h3>") && torch.contains("<h3>Succeeded by</h3>"),
+        "{torch}"
+    );
+    assert!(
+        s.read("programs/later/index.html")
+            .contains("<h3>Preceded by</h3>")
+    );
     assert!(s.read("period/1980s/index.html").contains("Torch Program"));
 }
 
 #[test]
 fn every_internal_link_resolves_to_a_file() {
     let s = Site::new(&[
-        ("content/parks/p.md", &park("province: Beijing\nfields: [energy]\ndesignation: science-city\nestablished: 2016\n", "Text [@doe-2020, §1] [x](@l).\n")),
+        (
+            "content/parks/p.md",
+            &park(
+                "province: Beijing\nfields: [energy]\ndesignation: science-city\nestablished: 2016\n",
+                "Text [@doe-2020, §1] [x](@l).\n",
+            ),
+        ),
         ("content/labs/l.md", &lab("park: p\n")),
-        ("content/pages/about.md", "---\ntitle: About\nsummary: s\nmenu: 1\n---\nSee [p](@p).\n"),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\nsummary: s\nmenu: 1\n---\nSee [p](@p).\n",
+        ),
     ]);
     let r = s.build_ok();
     let mut checked = 0;
     for f in r.files.iter().filter(|f| f.path.ends_with(".html")) {
         let html = String::from_utf8(f.bytes.clone()).unwrap();
-        let dir = std::path::Path::new(&f.path).parent().unwrap().to_path_buf();
+        let dir = std::path::Path::new(&f.path)
+            .parent()
+            .unwrap()
+            .to_path_buf();
         for link in links(&html) {
             if link.starts_with("http") || link.starts_with('#') || link.starts_with('/') {
                 continue;
@@ -96,34 +153,78 @@ fn every_internal_link_resolves_to_a_file() {
 #[test]
 fn links_work_from_disk_and_under_a_subpath() {
     let s = Site::new(&[("content/parks/p.md", &park("", ""))]);
-    let r = atlas::build(s.root(), &s.out(), &atlas::BuildOptions { base_url: Some("https://host.org/sub/atlas".into()) });
+    let r = atlas::build(
+        s.root(),
+        &s.out(),
+        &atlas::BuildOptions {
+            base_url: Some("https://host.org/sub/atlas".into()),
+        },
+    );
     assert!(!r.diagnostics.has_errors());
     let html = s.read("parks/p/index.html");
-    assert!(html.contains("<link rel=\"canonical\" href=\"https://host.org/sub/atlas/parks/p/\">"), "{html}");
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://host.org/sub/atlas/parks/p/\">"),
+        "{html}"
+    );
     assert!(html.contains("href=\"../../static/style.css\""));
     assert!(html.contains("class=\"brand\" href=\"../../index.html\""));
-    assert!(s.read("404.html").contains("href=\"/sub/atlas/static/style.css\""));
-    assert!(s.read("sitemap.xml").contains("<loc>https://host.org/sub/atlas/parks/p/</loc>"));
-    assert!(s.read("robots.txt").contains("Sitemap: https://host.org/sub/atlas/sitemap.xml"));
-    assert!(s.read("atom.xml").contains("<id>https://host.org/sub/atlas/parks/p/</id>"));
+    assert!(
+        s.read("404.html")
+            .contains("href=\"/sub/atlas/static/style.css\"")
+    );
+    assert!(
+        s.read("sitemap.xml")
+            .contains("<loc>https://host.org/sub/atlas/parks/p/</loc>")
+    );
+    assert!(
+        s.read("robots.txt")
+            .contains("Sitemap: https://host.org/sub/atlas/sitemap.xml")
+    );
+    assert!(
+        s.read("atom.xml")
+            .contains("<id>https://host.org/sub/atlas/parks/p/</id>")
+    );
     // Without index.html in links, folder URLs are used.
-    s.write("atlas.toml", &format!("{}index_html_links = false\n", common::CONFIG));
+    s.write(
+        "atlas.toml",
+        &format!("{}index_html_links = false\n", common::CONFIG),
+    );
     s.build_ok();
-    assert!(s.read("parks/p/index.html").contains("class=\"brand\" href=\"../../\""));
+    assert!(
+        s.read("parks/p/index.html")
+            .contains("class=\"brand\" href=\"../../\"")
+    );
 }
 
 #[test]
 fn output_is_deterministic() {
     let files: Vec<(String, String)> = (0..30)
-        .map(|i| (format!("content/parks/p{i}.md"), park(&format!("related: [p{}]\n", (i + 1) % 30), "Text [@doe-2020, §1].\n")))
+        .map(|i| {
+            (
+                format!("content/parks/p{i}.md"),
+                park(
+                    &format!("related: [p{}]\n", (i + 1) % 30),
+                    "Text [@doe-2020, §1].\n",
+                ),
+            )
+        })
         .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let s = Site::new(&refs);
     let a = s.build_ok().files;
     let b = s.build_ok().files;
     assert_eq!(a, b);
     let on_disk: Vec<u8> = std::fs::read(s.out().join("parks/p3/index.html")).unwrap();
-    assert_eq!(on_disk, a.iter().find(|f| f.path == "parks/p3/index.html").unwrap().bytes);
+    assert_eq!(
+        on_disk,
+        a.iter()
+            .find(|f| f.path == "parks/p3/index.html")
+            .unwrap()
+            .bytes
+    );
 }
 
 #[test]
@@ -135,8 +236,16 @@ fn a_failed_build_keeps_the_previous_site() {
     let r = s.build();
     assert!(r.diagnostics.has_errors());
     assert_eq!(s.read("parks/p/index.html"), before);
-    let siblings: Vec<_> = std::fs::read_dir(s.root()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(!siblings.iter().any(|n| n.to_string_lossy().contains("atlas-new")), "{siblings:?}");
+    let siblings: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !siblings
+            .iter()
+            .any(|n| n.to_string_lossy().contains("atlas-new")),
+        "{siblings:?}"
+    );
 }
 
 #[test]
@@ -144,10 +253,21 @@ fn refuses_to_overwrite_a_folder_it_did_not_create() {
     let s = Site::new(&[("content/parks/p.md", &park("", ""))]);
     s.write("site/precious.txt", "keep me");
     let r = s.build();
-    assert!(r.diagnostics.render().contains("it exists and atlas did not create it"));
-    assert_eq!(std::fs::read_to_string(s.out().join("precious.txt")).unwrap(), "keep me");
+    assert!(
+        r.diagnostics
+            .render()
+            .contains("it exists and atlas did not create it")
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.out().join("precious.txt")).unwrap(),
+        "keep me"
+    );
     let r = atlas::build(s.root(), s.root(), &atlas::BuildOptions::default());
-    assert!(r.diagnostics.render().contains("it is the project folder or one of its parents"));
+    assert!(
+        r.diagnostics
+            .render()
+            .contains("it is the project folder or one of its parents")
+    );
     assert!(s.root().join("content/parks/p.md").exists());
 }
 
@@ -155,23 +275,50 @@ fn refuses_to_overwrite_a_folder_it_did_not_create() {
 fn pages_for_every_kind_and_taxonomy() {
     let s = Site::new(&[
         ("content/parks/p.md", &park("province: Beijing\n", "")),
-        ("content/pages/glossary.md", "---\ntitle: Glossary\nsummary: s\nmenu: 3\n---\nTerms.\n"),
+        (
+            "content/pages/glossary.md",
+            "---\ntitle: Glossary\nsummary: s\nmenu: 3\n---\nTerms.\n",
+        ),
     ]);
     s.build_ok();
-    for path in ["index.html", "parks/index.html", "programs/index.html", "labs/index.html", "sources/index.html",
-        "sources/doe-2020/index.html", "glossary/index.html", "province/index.html", "province/beijing/index.html",
-        "field/index.html", "designation/index.html", "period/index.html", "404.html", "sitemap.xml", "robots.txt", "atom.xml"] {
+    for path in [
+        "index.html",
+        "parks/index.html",
+        "programs/index.html",
+        "labs/index.html",
+        "sources/index.html",
+        "sources/doe-2020/index.html",
+        "glossary/index.html",
+        "province/index.html",
+        "province/beijing/index.html",
+        "field/index.html",
+        "designation/index.html",
+        "period/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+    ] {
         assert!(s.out().join(path).is_file(), "missing {path}");
     }
-    assert!(s.read("index.html").contains("href=\"glossary/index.html\">Glossary</a>"));
-    assert!(s.read("parks/index.html").contains("data-search=\"test park | \""));
+    assert!(
+        s.read("index.html")
+            .contains("href=\"glossary/index.html\">Glossary</a>")
+    );
+    assert!(
+        s.read("parks/index.html")
+            .contains("data-search=\"test park | \"")
+    );
 }
 
 #[test]
 fn new_writes_a_valid_entry_of_every_kind() {
     let s = Site::new(&[]);
     for kind in ["park", "program", "lab", "page"] {
-        let text = atlas::cli::new_entry_text(atlas::entry::Kind::from_name(kind).unwrap(), "Zhangjiang Science City");
+        let text = atlas::cli::new_entry_text(
+            atlas::entry::Kind::from_name(kind).unwrap(),
+            "Zhangjiang Science City",
+        );
         let filled = text.replace("summary: \"\"", "summary: \"A summary.\"");
         s.write(&format!("content/{kind}s/x-{kind}.md"), &filled);
     }

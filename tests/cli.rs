@@ -5,7 +5,12 @@ use common::{Site, park};
 use std::process::Command;
 
 fn atlas(root: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_atlas")).arg("--root").arg(root).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_atlas"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -34,6 +39,14 @@ fn new_creates_a_file_that_checks() {
     let out = atlas(s.root(), &["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("missing required field `summary`"), "{err}");
-    assert_eq!(atlas(s.root(), &["new", "lab", "High Energy Photon Source"]).status.code(), Some(1));
-    assert_eq!(atlas(s.root(), &["new", "castle", "X"]).status.code(), Some(2));
+    assert_eq!(
+        atlas(s.root(), &["new", "lab", "High Energy Photon Source"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        atlas(s.root(), &["new", "castle", "X"]).status.code(),
+        Some(2)
+    );
 }

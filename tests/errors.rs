@@ -5,7 +5,10 @@ use common::{Site, park};
 
 #[test]
 fn yaml_syntax_error_points_at_the_file_line() {
-    let s = Site::new(&[("content/parks/p.md", "---\ntitle: Test\nsummary: x\naliases: [a, b\n---\nBody\n")]);
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        "---\ntitle: Test\nsummary: x\naliases: [a, b\n---\nBody\n",
+    )]);
     let out = s.check();
     assert!(out.contains("error: invalid YAML"), "{out}");
     // The YAML parser sees line 3 of the front matter; the user sees line 5 of the file.
@@ -14,7 +17,10 @@ fn yaml_syntax_error_points_at_the_file_line() {
 
 #[test]
 fn unknown_key_suggests_the_close_one() {
-    let s = Site::new(&[("content/parks/p.md", &park("provnce: Beijing\n", "Body [@doe-2020, §1].\n"))]);
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("provnce: Beijing\n", "Body [@doe-2020, §1].\n"),
+    )]);
     let out = s.check();
     let expected = "error: unknown field `provnce`\n --> content/parks/p.md:4:1\n  |\n4 | provnce: Beijing\n  | ^^^^^^^ not a field of this kind\n  |\n  = hint: did you mean `province`?\n";
     assert!(out.contains(expected), "{out}");
@@ -24,12 +30,18 @@ fn unknown_key_suggests_the_close_one() {
 fn a_field_of_another_kind_says_so() {
     let s = Site::new(&[("content/parks/p.md", &park("predecessor: x\n", ""))]);
     let out = s.check();
-    assert!(out.contains("hint: `predecessor` is a field of program, not of a park"), "{out}");
+    assert!(
+        out.contains("hint: `predecessor` is a field of program, not of a park"),
+        "{out}"
+    );
 }
 
 #[test]
 fn wrong_types_are_all_reported() {
-    let s = Site::new(&[("content/parks/p.md", &park("area_km2: large\naliases: 5\n", ""))]);
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("area_km2: large\naliases: 5\n", ""),
+    )]);
     let out = s.check();
     assert!(out.contains("error: wrong type for `area_km2`: invalid type: string \"large\", expected f64\n --> content/parks/p.md:4:11"), "{out}");
     assert!(out.contains("error: wrong type for `aliases`"), "{out}");
@@ -39,32 +51,53 @@ fn wrong_types_are_all_reported() {
 fn missing_required_field() {
     let s = Site::new(&[("content/labs/l.md", "---\ntitle: Lab\n---\nx\n")]);
     let out = s.check();
-    assert!(out.contains("error: missing required field `summary`\n --> content/labs/l.md:1:1"), "{out}");
+    assert!(
+        out.contains("error: missing required field `summary`\n --> content/labs/l.md:1:1"),
+        "{out}"
+    );
     assert!(out.contains("hint: add `summary: ...`"), "{out}");
 }
 
 #[test]
 fn unknown_relation_target_and_wrong_kind() {
     let s = Site::new(&[
-        ("content/labs/l.md", "---\ntitle: Lab\nsummary: x\npark: huairou\nprograms: [doe-2020]\n---\n"),
+        (
+            "content/labs/l.md",
+            "---\ntitle: Lab\nsummary: x\npark: huairou\nprograms: [doe-2020]\n---\n",
+        ),
         ("content/parks/huairou-science-city.md", &park("", "")),
     ]);
     let out = s.check();
-    assert!(out.contains("error: unknown id `huairou` in `park`\n --> content/labs/l.md:4:7"), "{out}");
-    assert!(out.contains("hint: did you mean `huairou-science-city`?"), "{out}");
-    assert!(out.contains("error: `doe-2020` is a source, but `programs` takes a program"), "{out}");
+    assert!(
+        out.contains("error: unknown id `huairou` in `park`\n --> content/labs/l.md:4:7"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hint: did you mean `huairou-science-city`?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: `doe-2020` is a source, but `programs` takes a program"),
+        "{out}"
+    );
 }
 
 #[test]
 fn duplicate_ids_across_kinds() {
-    let s = Site::new(&[("content/parks/x.md", &park("", "")), ("content/labs/x.md", "---\ntitle: X\nsummary: x\n---\n")]);
+    let s = Site::new(&[
+        ("content/parks/x.md", &park("", "")),
+        ("content/labs/x.md", "---\ntitle: X\nsummary: x\n---\n"),
+    ]);
     let out = s.check();
     assert!(out.contains("error: duplicate id `x`"), "{out}");
 }
 
 #[test]
 fn ids_that_collide_when_case_is_ignored() {
-    let s = Site::new(&[("content/parks/zone.md", &park("", "")), ("content/programs/Zone.md", &park("", ""))]);
+    let s = Site::new(&[
+        ("content/parks/zone.md", &park("", "")),
+        ("content/programs/Zone.md", &park("", "")),
+    ]);
     let out = s.check();
     assert!(out.contains("have ids that differ only in case"), "{out}");
 }
@@ -74,14 +107,20 @@ fn invalid_file_name() {
     let s = Site::new(&[("content/parks/Big Park.md", &park("", ""))]);
     let out = s.check();
     assert!(out.contains("error: invalid entry id `Big Park`"), "{out}");
-    assert!(out.contains("hint: rename the file to `big-park.md`"), "{out}");
+    assert!(
+        out.contains("hint: rename the file to `big-park.md`"),
+        "{out}"
+    );
 }
 
 #[test]
 fn missing_front_matter() {
     let s = Site::new(&[("content/parks/p.md", "Just text\n")]);
     let out = s.check();
-    assert!(out.contains("error: missing front matter\n --> content/parks/p.md:1:1"), "{out}");
+    assert!(
+        out.contains("error: missing front matter\n --> content/parks/p.md:1:1"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -94,7 +133,10 @@ fn unclosed_front_matter() {
 fn empty_file() {
     let s = Site::new(&[("content/parks/p.md", "")]);
     let out = s.check();
-    assert!(out.contains("error: file is empty\n --> content/parks/p.md"), "{out}");
+    assert!(
+        out.contains("error: file is empty\n --> content/parks/p.md"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -102,7 +144,10 @@ fn invalid_utf8() {
     let s = Site::new(&[]);
     s.write_bytes("content/parks/p.md", b"---\ntitle: caf\xe9\n---\n");
     let out = s.check();
-    assert!(out.contains("error: file is not valid UTF-8\n --> content/parks/p.md:2:11"), "{out}");
+    assert!(
+        out.contains("error: file is not valid UTF-8\n --> content/parks/p.md:2:11"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -111,33 +156,63 @@ fn bom_is_a_warning_and_crlf_is_accepted() {
     let s = Site::new(&[("content/parks/p.md", text)]);
     let r = s.build_ok();
     let out = r.diagnostics.render();
-    assert!(out.contains("warning: file starts with a byte-order mark (BOM)"), "{out}");
+    assert!(
+        out.contains("warning: file starts with a byte-order mark (BOM)"),
+        "{out}"
+    );
     assert!(s.read("parks/p/index.html").contains("<h1>P"));
 }
 
 #[test]
 fn crlf_errors_have_the_right_line() {
-    let s = Site::new(&[("content/parks/p.md", "---\r\ntitle: P\r\nsummary: s\r\ncolour: red\r\n---\r\n")]);
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        "---\r\ntitle: P\r\nsummary: s\r\ncolour: red\r\n---\r\n",
+    )]);
     let out = s.check();
-    assert!(out.contains("content/parks/p.md:4:1\n  |\n4 | colour: red\n"), "{out}");
+    assert!(
+        out.contains("content/parks/p.md:4:1\n  |\n4 | colour: red\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn unknown_province_and_vocabulary_term() {
-    let config = format!("{}[taxonomies.designation]\nscience-city = \"Science city\"\n", common::CONFIG);
-    let s = Site::new(&[("atlas.toml", &config), ("content/parks/p.md", &park("province: Bejing\ndesignation: sciense-city\n", ""))]);
+    let config = format!(
+        "{}[taxonomies.designation]\nscience-city = \"Science city\"\n",
+        common::CONFIG
+    );
+    let s = Site::new(&[
+        ("atlas.toml", &config),
+        (
+            "content/parks/p.md",
+            &park("province: Bejing\ndesignation: sciense-city\n", ""),
+        ),
+    ]);
     let out = s.check();
     assert!(out.contains("error: unknown province `Bejing`"), "{out}");
     assert!(out.contains("hint: did you mean `Beijing`?"), "{out}");
-    assert!(out.contains("warning: `sciense-city` is not in the designation vocabulary"), "{out}");
+    assert!(
+        out.contains("warning: `sciense-city` is not in the designation vocabulary"),
+        "{out}"
+    );
     assert!(out.contains("hint: did you mean `science-city`?"), "{out}");
 }
 
 #[test]
 fn link_to_unknown_entry() {
-    let s = Site::new(&[("content/parks/p.md", &park("", "See [Torch](@torch-progam).\n")), ("content/programs/torch-program.md", &park("", ""))]);
+    let s = Site::new(&[
+        (
+            "content/parks/p.md",
+            &park("", "See [Torch](@torch-progam).\n"),
+        ),
+        ("content/programs/torch-program.md", &park("", "")),
+    ]);
     let out = s.check();
-    assert!(out.contains("error: link to unknown id `torch-progam`\n --> content/parks/p.md:5:14"), "{out}");
+    assert!(
+        out.contains("error: link to unknown id `torch-progam`\n --> content/parks/p.md:5:14"),
+        "{out}"
+    );
     assert!(out.contains("did you mean `torch-program`?"), "{out}");
 }
 
@@ -145,35 +220,61 @@ fn link_to_unknown_entry() {
 fn template_errors_name_the_template_and_line() {
     let s = Site::new(&[
         ("content/parks/p.md", &park("", "")),
-        ("themes/default/templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ nope( }}\n{% endblock main %}\n"),
+        (
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ nope( }}\n{% endblock main %}\n",
+        ),
     ]);
     let out = s.check();
     assert!(out.contains("error: template syntax error"), "{out}");
-    assert!(out.contains("--> themes/default/templates/page.html:3:"), "{out}");
+    assert!(
+        out.contains("--> themes/default/templates/page.html:3:"),
+        "{out}"
+    );
 }
 
 #[test]
 fn template_rendering_errors_are_located() {
     let s = Site::new(&[
-        ("content/pages/about.md", "---\ntitle: About\nsummary: s\n---\nx\n"),
-        ("themes/default/templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ missing.field }}\n{% endblock main %}\n"),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\nsummary: s\n---\nx\n",
+        ),
+        (
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ missing.field }}\n{% endblock main %}\n",
+        ),
     ]);
     let out = s.check();
     assert!(out.contains("error: template error"), "{out}");
-    assert!(out.contains("themes/default/templates/page.html:3:"), "{out}");
+    assert!(
+        out.contains("themes/default/templates/page.html:3:"),
+        "{out}"
+    );
 }
 
 #[test]
 fn never_panics_on_odd_content() {
     let odd: &[&str] = &[
-        "---\n---\n", "---\n- a\n- b\n---\n", "---\ntitle: [\n---\n", "---\n: x\n---\n",
-        "---\ntitle: 1\nsummary: 2\nestablished: 99999\n---\n", "---\ntitle: t\nsummary: s\nfacts: [{label: a}]\n---\n",
-        "---\ntitle: t\nsummary: s\n---\n[@]\n[@doe-2020,]\n[^x]\n[a](@)\n", "---\ntitle: t\nsummary: s\nestablished: {cite: x}\n---\n",
-        "\u{feff}", "---", "---\r\n---\r\n", "---\ntitle: t\nsummary: s\nprograms: {a: b}\n---\n",
+        "---\n---\n",
+        "---\n- a\n- b\n---\n",
+        "---\ntitle: [\n---\n",
+        "---\n: x\n---\n",
+        "---\ntitle: 1\nsummary: 2\nestablished: 99999\n---\n",
+        "---\ntitle: t\nsummary: s\nfacts: [{label: a}]\n---\n",
+        "---\ntitle: t\nsummary: s\n---\n[@]\n[@doe-2020,]\n[^x]\n[a](@)\n",
+        "---\ntitle: t\nsummary: s\nestablished: {cite: x}\n---\n",
+        "\u{feff}",
+        "---",
+        "---\r\n---\r\n",
+        "---\ntitle: t\nsummary: s\nprograms: {a: b}\n---\n",
     ];
     for (i, text) in odd.iter().enumerate() {
         let s = Site::new(&[(&format!("content/parks/p{i}.md"), text)]);
         let r = atlas::run(s.root(), &atlas::BuildOptions::default());
-        assert!(r.diagnostics.has_errors(), "case {i} should be an error: {text:?}");
+        assert!(
+            r.diagnostics.has_errors(),
+            "case {i} should be an error: {text:?}"
+        );
     }
 }

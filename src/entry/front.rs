@@ -154,7 +154,9 @@ impl KeyIndex {
 
     /// The span of `key` itself, or the whole front matter.
     pub fn key(&self, key: &str) -> Range<usize> {
-        self.keys.get(key).map_or(self.front.clone(), |k| k.key.clone())
+        self.keys
+            .get(key)
+            .map_or(self.front.clone(), |k| k.key.clone())
     }
 
     /// The span of `key`'s value (the key if the value is empty).
@@ -234,7 +236,10 @@ mod tests {
         assert_eq!(split_front_matter(""), Err(SplitError::Empty));
         assert_eq!(split_front_matter(" \n"), Err(SplitError::Empty));
         assert_eq!(split_front_matter("title: x\n"), Err(SplitError::Missing));
-        assert_eq!(split_front_matter("---\ntitle: x\n"), Err(SplitError::Unclosed(0..3)));
+        assert_eq!(
+            split_front_matter("---\ntitle: x\n"),
+            Err(SplitError::Unclosed(0..3))
+        );
     }
 
     #[test]

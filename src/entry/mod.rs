@@ -30,7 +30,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Park, Kind::Program, Kind::Lab, Kind::Source, Kind::Page];
+    pub const ALL: [Kind; 5] = [
+        Kind::Park,
+        Kind::Program,
+        Kind::Lab,
+        Kind::Source,
+        Kind::Page,
+    ];
     /// The kinds that are atlas items (have facts, relations and a place on maps).
     pub const ITEMS: [Kind; 3] = [Kind::Park, Kind::Program, Kind::Lab];
 

@@ -48,7 +48,10 @@ impl Parser<'_> {
     fn parse(&mut self, config: &Config) -> Option<Entry> {
         let text = self.text;
         if text.starts_with('\u{feff}') {
-            let d = self.warning(0..3, "file starts with a byte-order mark (BOM)".into()).label("invisible BOM here").hint("it is ignored; save the file as UTF-8 without BOM");
+            let d = self
+                .warning(0..3, "file starts with a byte-order mark (BOM)".into())
+                .label("invisible BOM here")
+                .hint("it is ignored; save the file as UTF-8 without BOM");
             self.report(d);
         }
         let split = match split_front_matter(text) {
@@ -114,16 +117,25 @@ impl Parser<'_> {
             Ok(Value::Mapping(m)) => Some(m),
             Ok(Value::Null) => Some(Mapping::new()),
             Ok(other) => {
-                let d = self.error(front.clone(), format!("front matter is {}, not a set of keys", describe(&other))).hint("write one `key: value` per line");
+                let d = self
+                    .error(
+                        front.clone(),
+                        format!("front matter is {}, not a set of keys", describe(&other)),
+                    )
+                    .hint("write one `key: value` per line");
                 self.report(d);
                 None
             }
             Err(e) => {
                 // The YAML parser counts from the start of the front matter;
                 // shift to the file so the line is the one the user sees.
-                let at = e.location().map_or(front.start, |l| front.start + l.index());
+                let at = e
+                    .location()
+                    .map_or(front.start, |l| front.start + l.index());
                 let message = yaml_message(&e.to_string());
-                let d = self.error(at..at + 1, format!("invalid YAML: {message}")).hint(yaml_hint(&message));
+                let d = self
+                    .error(at..at + 1, format!("invalid YAML: {message}"))
+                    .hint(yaml_hint(&message));
                 self.report(d);
                 None
             }
@@ -136,7 +148,10 @@ impl Parser<'_> {
         for key in mapping.keys() {
             let Some(name) = key.as_str() else {
                 let range = self.keys.front.clone();
-                self.report(self.error(range, format!("front matter key {} is not text", describe(key))));
+                self.report(self.error(
+                    range,
+                    format!("front matter key {} is not text", describe(key)),
+                ));
                 continue;
             };
             if allowed.contains(&name) {
@@ -145,13 +160,20 @@ impl Parser<'_> {
             let range = self.keys.key(name);
             let hint = if let Some(other) = FIELDS.iter().find(|f| f.name == name) {
                 let kinds: Vec<&str> = other.kinds.iter().map(|k| k.name()).collect();
-                format!("`{name}` is a field of {}, not of a {}", kinds.join(", "), kind.name())
+                format!(
+                    "`{name}` is a field of {}, not of a {}",
+                    kinds.join(", "),
+                    kind.name()
+                )
             } else if let Some(close) = did_you_mean(name, allowed.iter().copied()) {
                 format!("did you mean `{close}`?")
             } else {
                 format!("a {} takes: {}", kind.name(), allowed.join(", "))
             };
-            let d = self.error(range, format!("unknown field `{name}`")).label("not a field of this kind").hint(hint);
+            let d = self
+                .error(range, format!("unknown field `{name}`"))
+                .label("not a field of this kind")
+                .hint(hint);
             self.report(d);
         }
         for field in fields_of(kind).filter(|f| f.required) {
@@ -163,10 +185,16 @@ impl Parser<'_> {
                     self.keys.key(field.name)
                 } else {
                     // The opening `---` (after a BOM, if any).
-                    let start = if self.text.starts_with('\u{feff}') { 3 } else { 0 };
+                    let start = if self.text.starts_with('\u{feff}') {
+                        3
+                    } else {
+                        0
+                    };
                     start..start + 3
                 };
-                let d = self.error(range, format!("missing required field `{}`", field.name)).hint(format!("add `{}: ...` ({})", field.name, field.doc));
+                let d = self
+                    .error(range, format!("missing required field `{}`", field.name))
+                    .hint(format!("add `{}: ...` ({})", field.name, field.doc));
                 self.report(d);
             }
         }
@@ -190,9 +218,16 @@ impl Parser<'_> {
                 Err(e) => {
                     let name = k.as_str().unwrap_or("?");
                     let range = self.keys.value(name);
-                    let mut d = self.error(range, format!("wrong type for `{name}`: {}", serde_message(&e.to_string())));
+                    let mut d = self.error(
+                        range,
+                        format!("wrong type for `{name}`: {}", serde_message(&e.to_string())),
+                    );
                     if let Some(spec) = FIELDS.iter().find(|f| f.name == name) {
-                        d = d.hint(format!("`{name}` is the {}, e.g. `{name}: {}`", spec.doc, spec.example.replace("{title}", "...")));
+                        d = d.hint(format!(
+                            "`{name}` is the {}, e.g. `{name}: {}`",
+                            spec.doc,
+                            spec.example.replace("{title}", "...")
+                        ));
                     }
                     self.report(d);
                 }
@@ -212,14 +247,18 @@ impl Parser<'_> {
         if let Some(p) = &raw.province {
             if !in_china {
                 let range = self.keys.value("province");
-                self.report(self.warning(range, "`province` is set for an entry outside China".into()));
+                self.report(
+                    self.warning(range, "`province` is set for an entry outside China".into()),
+                );
             } else if !PROVINCES.contains(&p.value.as_str()) {
                 let range = self.keys.value("province");
                 let hint = did_you_mean(&p.value, PROVINCES.iter().copied()).map_or_else(
                     || format!("use one of: {}", PROVINCES.join(", ")),
                     |c| format!("did you mean `{c}`?"),
                 );
-                let d = self.error(range, format!("unknown province `{}`", p.value)).hint(hint);
+                let d = self
+                    .error(range, format!("unknown province `{}`", p.value))
+                    .hint(hint);
                 self.report(d);
             }
         }
@@ -233,7 +272,13 @@ impl Parser<'_> {
             && e.value < s.value
         {
             let range = self.keys.value("ended");
-            self.report(self.error(range, format!("`ended` ({}) is before `established` ({})", e.value, s.value)));
+            self.report(self.error(
+                range,
+                format!(
+                    "`ended` ({}) is before `established` ({})",
+                    e.value, s.value
+                ),
+            ));
         }
         ItemMeta {
             title: raw.title.unwrap_or_default(),
@@ -259,16 +304,31 @@ impl Parser<'_> {
         }
     }
 
-    fn check_term(&mut self, key: &str, term: &str, vocabulary: &std::collections::BTreeMap<String, String>) {
+    fn check_term(
+        &mut self,
+        key: &str,
+        term: &str,
+        vocabulary: &std::collections::BTreeMap<String, String>,
+    ) {
         if vocabulary.is_empty() || vocabulary.contains_key(term) {
             return;
         }
         let range = self.keys.find_in(self.text, key, term);
         let hint = did_you_mean(term, vocabulary.keys().map(String::as_str)).map_or_else(
-            || format!("add `{term}` to [taxonomies.{}] in atlas.toml, or use a listed term", vocab_name(key)),
+            || {
+                format!(
+                    "add `{term}` to [taxonomies.{}] in atlas.toml, or use a listed term",
+                    vocab_name(key)
+                )
+            },
             |c| format!("did you mean `{c}`?"),
         );
-        let d = self.warning(range, format!("`{term}` is not in the {} vocabulary", vocab_name(key))).hint(hint);
+        let d = self
+            .warning(
+                range,
+                format!("`{term}` is not in the {} vocabulary", vocab_name(key)),
+            )
+            .hint(hint);
         self.report(d);
     }
 
@@ -276,7 +336,9 @@ impl Parser<'_> {
         let kind = raw.kind.unwrap_or_default();
         if !kind.is_empty() && !SOURCE_KINDS.contains(&kind.as_str()) {
             let range = self.keys.value("kind");
-            let d = self.error(range, format!("unknown source kind `{kind}`")).hint(format!("use one of: {}", SOURCE_KINDS.join(", ")));
+            let d = self
+                .error(range, format!("unknown source kind `{kind}`"))
+                .hint(format!("use one of: {}", SOURCE_KINDS.join(", ")));
             self.report(d);
         }
         if let Some(url) = &raw.url

@@ -50,8 +50,12 @@ pub fn prepare(atlas: &Atlas, i: usize, config: &Config) -> Prepared {
     p.body = render_body(entry, &mut notes, &links, &mut p.diags);
     p.coverage.paragraphs = p.body.paragraphs;
     p.coverage.cited_paragraphs = p.body.cited_paragraphs;
-    p.cites
-        .extend(p.body.cites.iter().map(|(n, r)| (*n, "text".to_string(), r.clone())));
+    p.cites.extend(
+        p.body
+            .cites
+            .iter()
+            .map(|(n, r)| (*n, "text".to_string(), r.clone())),
+    );
     if entry.kind.is_item() {
         p.relations = relations(atlas, i, &links, &mut notes, &mut p);
     }
@@ -68,9 +72,22 @@ pub fn prepare(atlas: &Atlas, i: usize, config: &Config) -> Prepared {
 }
 
 /// Registers a fact's citation (if any) as a note; counts it for coverage.
-fn cite_fact(entry: &Entry, atlas: &Atlas, key: &str, label: &str, fact_cite: Option<&str>, quote: Option<&str>, notes: &mut Notes, p: &mut Prepared) -> Vec<NoteRef> {
-    p.coverage.facts += 1;
-    let Some(cite) = fact_cite else { return Vec::new() };
+fn cite_fact(
+    entry: &Entry,
+    atlas: &Atlas,
+    key: &str,
+    label: &str,
+    (fact_cite, quote): (Option<&str>, Option<&str>),
+    notes: &mut Notes,
+    p: &mut Prepared,
+) -> Vec<NoteRef> {
+    // Designations and fields classify the entry in the atlas's own
+    // vocabularies; they are not claims of a source, so coverage leaves them out.
+    let is_claim = !matches!(key, "designation" | "fields");
+    p.coverage.facts += usize::from(is_claim);
+    let Some(cite) = fact_cite else {
+        return Vec::new();
+    };
     // Find the cite text in the file so problems point at it.
     let region = entry.keys.value(key);
     let base = entry.text[region.clone()]
@@ -89,26 +106,47 @@ fn cite_fact(entry: &Entry, atlas: &Atlas, key: &str, label: &str, fact_cite: Op
     };
     refs = check_sources(entry, atlas, refs, &mut p.diags);
     if let (Some(q), Some(first)) = (quote, refs.first_mut()) {
-        let q_at = entry.text[region.clone()].find(q).map_or(region.start, |i| region.start + i);
+        let q_at = entry.text[region.clone()]
+            .find(q)
+            .map_or(region.start, |i| region.start + i);
         first.quote = Some(q.to_string());
         first.quote_span = q_at..q_at + q.len();
     }
     if refs.is_empty() {
         return Vec::new();
     }
-    p.coverage.cited_facts += 1;
+    p.coverage.cited_facts += usize::from(is_claim);
     let (number, anchor) = notes.cite(refs.clone());
-    p.cites.extend(refs.into_iter().map(|r| (number, label.to_string(), r)));
+    p.cites
+        .extend(refs.into_iter().map(|r| (number, label.to_string(), r)));
     vec![NoteRef { number, anchor }]
 }
 
-fn facts(entry: &Entry, atlas: &Atlas, config: &Config, links: &Links, notes: &mut Notes, p: &mut Prepared) -> Vec<FactView> {
+fn facts(
+    entry: &Entry,
+    atlas: &Atlas,
+    config: &Config,
+    links: &Links,
+    notes: &mut Notes,
+    p: &mut Prepared,
+) -> Vec<FactView> {
     let item = entry.item().expect("items only");
     let mut out = Vec::new();
-    let mut push = |key: &str, label: &str, html: String, fact: Option<(&Option<String>, &Option<String>, &Option<String>)>, p: &mut Prepared| {
-        let (cite, quote, note) = fact.map_or((None, None, None), |(c, q, n)| (c.as_deref(), q.as_deref(), n.clone()));
-        let refs = cite_fact(entry, atlas, key, label, cite, quote, notes, p);
-        out.push(FactView { label: label.to_string(), html, notes: refs, note: note.unwrap_or_default() });
+    let mut push = |key: &str,
+                    label: &str,
+                    html: String,
+                    fact: Option<(&Option<String>, &Option<String>, &Option<String>)>,
+                    p: &mut Prepared| {
+        let (cite, quote, note) = fact.map_or((None, None, None), |(c, q, n)| {
+            (c.as_deref(), q.as_deref(), n.clone())
+        });
+        let refs = cite_fact(entry, atlas, key, label, (cite, quote), notes, p);
+        out.push(FactView {
+            label: label.to_string(),
+            html,
+            notes: refs,
+            note: note.unwrap_or_default(),
+        });
     };
     fn parts<T>(f: &Fact<T>) -> Option<(&Option<String>, &Option<String>, &Option<String>)> {
         Some((&f.cite, &f.quote, &f.note))
@@ -118,8 +156,18 @@ fn facts(entry: &Entry, atlas: &Atlas, config: &Config, links: &Links, notes: &m
         format!("<a href=\"{}\">{}</a>", links.href(&path), esc(label))
     };
     if let Some(d) = &item.designation {
-        let label = config.taxonomies.designation.get(&d.value).map_or(d.value.as_str(), String::as_str);
-        push("designation", "Designation", term(Taxonomy::Designation, label), parts(d), p);
+        let label = config
+            .taxonomies
+            .designation
+            .get(&d.value)
+            .map_or(d.value.as_str(), String::as_str);
+        push(
+            "designation",
+            "Designation",
+            term(Taxonomy::Designation, label),
+            parts(d),
+            p,
+        );
     }
     if let Some(d) = &item.established {
         let label = match entry.kind {
@@ -132,27 +180,53 @@ fn facts(entry: &Entry, atlas: &Atlas, config: &Config, links: &Links, notes: &m
         push("ended", "Ended", esc(&d.value.to_string()), parts(d), p);
     }
     if let Some(a) = &item.agency {
-        let label = if entry.kind == Kind::Program { "Lead agency" } else { "Institution" };
+        let label = if entry.kind == Kind::Program {
+            "Lead agency"
+        } else {
+            "Institution"
+        };
         push("agency", label, esc(&a.value), parts(a), p);
     }
     if let Some(c) = &item.city {
         push("city", "City", esc(&c.value), parts(c), p);
     }
     if let Some(pr) = &item.province {
-        push("province", "Province", term(Taxonomy::Province, &pr.value), parts(pr), p);
+        push(
+            "province",
+            "Province",
+            term(Taxonomy::Province, &pr.value),
+            parts(pr),
+            p,
+        );
     }
     if let Some(c) = &item.country {
         push("country", "Country", esc(&c.value), parts(c), p);
     }
     if let Some(a) = &item.area_km2 {
-        push("area_km2", "Area", format!("{} km²", format_number(a.value)), parts(a), p);
+        push(
+            "area_km2",
+            "Area",
+            format!("{} km²", format_number(a.value)),
+            parts(a),
+            p,
+        );
     }
     for f in &item.fields {
-        let label = config.taxonomies.field.get(&f.value).map_or(f.value.as_str(), String::as_str);
+        let label = config
+            .taxonomies
+            .field
+            .get(&f.value)
+            .map_or(f.value.as_str(), String::as_str);
         push("fields", "Field", term(Taxonomy::Field, label), parts(f), p);
     }
     for f in &item.facts {
-        push("facts", &f.label, esc(&f.value), Some((&f.cite, &f.quote, &f.note)), p);
+        push(
+            "facts",
+            &f.label,
+            esc(&f.value),
+            Some((&f.cite, &f.quote, &f.note)),
+            p,
+        );
     }
     merge_repeated_labels(out)
 }
@@ -162,7 +236,9 @@ fn merge_repeated_labels(rows: Vec<FactView>) -> Vec<FactView> {
     let mut out: Vec<FactView> = Vec::new();
     for row in rows {
         match out.last_mut() {
-            Some(last) if last.label == row.label && row.label == "Field" => {
+            Some(last)
+                if row.label == "Field" && (last.label == "Field" || last.label == "Fields") =>
+            {
                 last.label = "Fields".into();
                 last.html = format!("{}, {}", last.html, row.html);
                 last.notes.extend(row.notes);
@@ -173,17 +249,27 @@ fn merge_repeated_labels(rows: Vec<FactView>) -> Vec<FactView> {
     out
 }
 
-fn relations(atlas: &Atlas, i: usize, links: &Links, notes: &mut Notes, p: &mut Prepared) -> Vec<RelationView> {
+fn relations(
+    atlas: &Atlas,
+    i: usize,
+    links: &Links,
+    notes: &mut Notes,
+    p: &mut Prepared,
+) -> Vec<RelationView> {
     let entry = &atlas.entries[i];
     let mut groups: Vec<RelationView> = Vec::new();
-    let mut add = |label: &str, item: RelatedItem| match groups.iter_mut().find(|g| g.label == label) {
-        Some(g) => {
-            if !g.items.iter().any(|x| x.card.id == item.card.id) {
-                g.items.push(item);
+    let mut add =
+        |label: &str, item: RelatedItem| match groups.iter_mut().find(|g| g.label == label) {
+            Some(g) => {
+                if !g.items.iter().any(|x| x.card.id == item.card.id) {
+                    g.items.push(item);
+                }
             }
-        }
-        None => groups.push(RelationView { label: label.to_string(), items: vec![item] }),
-    };
+            None => groups.push(RelationView {
+                label: label.to_string(),
+                items: vec![item],
+            }),
+        };
     for rel in Rel::ALL {
         for &l in &atlas.outgoing[i] {
             let link = &atlas.links[l];
@@ -193,14 +279,28 @@ fn relations(atlas: &Atlas, i: usize, links: &Links, notes: &mut Notes, p: &mut 
             let refs = match &link.cite {
                 Some(c) => {
                     let before = p.coverage;
-                    let r = cite_fact(entry, atlas, rel.key(), rel.label(), Some(c), None, notes, p);
+                    let r = cite_fact(
+                        entry,
+                        atlas,
+                        rel.key(),
+                        rel.label(),
+                        (Some(c), None),
+                        notes,
+                        p,
+                    );
                     // Relations are not facts for coverage.
                     p.coverage = before;
                     r
                 }
                 None => Vec::new(),
             };
-            add(rel.label(), RelatedItem { card: card(atlas, link.to, links), notes: refs });
+            add(
+                rel.label(),
+                RelatedItem {
+                    card: card(atlas, link.to, links),
+                    notes: refs,
+                },
+            );
         }
     }
     for rel in Rel::ALL {
@@ -210,7 +310,13 @@ fn relations(atlas: &Atlas, i: usize, links: &Links, notes: &mut Notes, p: &mut 
                 continue;
             }
             let from_kind = atlas.entries[link.from].kind;
-            add(rel.inverse_label(from_kind), RelatedItem { card: card(atlas, link.from, links), notes: Vec::new() });
+            add(
+                rel.inverse_label(from_kind),
+                RelatedItem {
+                    card: card(atlas, link.from, links),
+                    notes: Vec::new(),
+                },
+            );
         }
     }
     for g in &mut groups {
@@ -236,14 +342,22 @@ pub fn card(atlas: &Atlas, i: usize, links: &Links) -> Card {
     };
     if let Some(item) = e.item() {
         c.name_zh = item.name_zh.clone().unwrap_or_default();
-        c.designation = item.designation.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+        c.designation = item
+            .designation
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_default();
         c.province = item
             .province
             .as_ref()
             .map(|p| p.value.clone())
             .or_else(|| item.country.as_ref().map(|c| c.value.clone()))
             .unwrap_or_default();
-        c.established = item.established.as_ref().map(|d| d.value.year.to_string()).unwrap_or_default();
+        c.established = item
+            .established
+            .as_ref()
+            .map(|d| d.value.year.to_string())
+            .unwrap_or_default();
         let mut words = vec![c.title.to_lowercase(), c.name_zh.clone()];
         words.extend(item.aliases.iter().map(|a| a.to_lowercase()));
         c.search = words.join(" | ");
@@ -256,7 +370,11 @@ pub fn card(atlas: &Atlas, i: usize, links: &Links) -> Card {
 /// The HTML of a note: a citation's short references, or a footnote's text.
 fn note_html(body: &NoteBody, atlas: &Atlas, links: &Links) -> String {
     match body {
-        NoteBody::Footnote { html, .. } => html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_string(),
+        NoteBody::Footnote { html, .. } => html
+            .trim()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>")
+            .to_string(),
         NoteBody::Cite(refs) => {
             let mut out = String::new();
             for (k, r) in refs.iter().enumerate() {
@@ -267,7 +385,12 @@ fn note_html(body: &NoteBody, atlas: &Atlas, links: &Links) -> String {
                     .get(&r.source)
                     .and_then(|e| e.source())
                     .map_or(r.source.as_str(), |s| s.short.as_str());
-                let _ = write!(out, "<a class=\"cite\" href=\"{}\">{}</a>", links.href(&url_path(Kind::Source, &r.source)), esc(short));
+                let _ = write!(
+                    out,
+                    "<a class=\"cite\" href=\"{}\">{}</a>",
+                    links.href(&url_path(Kind::Source, &r.source)),
+                    esc(short)
+                );
                 if !r.locator.is_empty() {
                     let _ = write!(out, ", {}", esc(&r.locator));
                 }

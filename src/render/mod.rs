@@ -39,7 +39,13 @@ pub struct Rendered {
 }
 
 /// Renders the whole site.
-pub fn render_site(atlas: &Atlas, config: &Config, theme: &Theme, texts: &SourceTexts, diags: &mut Diagnostics) -> Rendered {
+pub fn render_site(
+    atlas: &Atlas,
+    config: &Config,
+    theme: &Theme,
+    texts: &SourceTexts,
+    diags: &mut Diagnostics,
+) -> Rendered {
     let prepared: Vec<Prepared> = (0..atlas.entries.len())
         .into_par_iter()
         .map(|i| entry::prepare(atlas, i, config))
@@ -58,7 +64,10 @@ pub fn render_site(atlas: &Atlas, config: &Config, theme: &Theme, texts: &Source
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
-            return Rendered { files: Vec::new(), coverage };
+            return Rendered {
+                files: Vec::new(),
+                coverage,
+            };
         }
     };
     let pages = pages::plan(atlas, config, &prepared);
@@ -66,7 +75,10 @@ pub fn render_site(atlas: &Atlas, config: &Config, theme: &Theme, texts: &Source
         .par_iter()
         .map(|page| {
             tera.render(&page.template, &page.context)
-                .map(|html| OutputFile { path: page.path.clone(), bytes: html.into_bytes() })
+                .map(|html| OutputFile {
+                    path: page.path.clone(),
+                    bytes: html.into_bytes(),
+                })
                 .map_err(|e| theme.diagnostic(&e))
         })
         .collect();
@@ -84,14 +96,25 @@ pub fn render_site(atlas: &Atlas, config: &Config, theme: &Theme, texts: &Source
         }
     }
     for (name, bytes) in &theme.statics {
-        files.push(OutputFile { path: format!("static/{name}"), bytes: bytes.clone() });
+        files.push(OutputFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        });
     }
-    files.push(OutputFile { path: "static/highlight.css".into(), bytes: crate::highlight::theme_css().into_bytes() });
+    files.push(OutputFile {
+        path: "static/highlight.css".into(),
+        bytes: crate::highlight::theme_css().into_bytes(),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, coverage }
 }
 
-fn check_quotes(entry: &crate::entry::Entry, p: &Prepared, texts: &SourceTexts, diags: &mut Diagnostics) {
+fn check_quotes(
+    entry: &crate::entry::Entry,
+    p: &Prepared,
+    texts: &SourceTexts,
+    diags: &mut Diagnostics,
+) {
     for (_, _, r) in &p.cites {
         let Some(q) = &r.quote else { continue };
         if texts.contains(&r.source, q) == Some(false) {

@@ -28,7 +28,12 @@ struct Planner<'a> {
 
 /// Plans every page of the site.
 pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<Page> {
-    let mut p = Planner { atlas, config, site: site_view(atlas, config), pages: Vec::new() };
+    let mut p = Planner {
+        atlas,
+        config,
+        site: site_view(atlas, config),
+        pages: Vec::new(),
+    };
     p.home();
     for kind in Kind::ITEMS {
         p.kind_index(kind);
@@ -36,7 +41,11 @@ pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<Page> 
     let cited_by = cited_by(atlas, prepared);
     for (i, e) in atlas.entries.iter().enumerate() {
         match e.kind {
-            Kind::Source => p.source(i, &prepared[i], cited_by.get(&i).map(Vec::as_slice).unwrap_or(&[])),
+            Kind::Source => p.source(
+                i,
+                &prepared[i],
+                cited_by.get(&i).map(Vec::as_slice).unwrap_or(&[]),
+            ),
             Kind::Page => p.plain(i, &prepared[i]),
             _ => p.entry(i, &prepared[i]),
         }
@@ -56,7 +65,11 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
                 crate::entry::Meta::Page(m) => m.menu.unwrap_or(i64::MAX),
                 _ => i64::MAX,
             };
-            (order, e.title().to_string(), href("", &e.url_path(), config.index_html_links))
+            (
+                order,
+                e.title().to_string(),
+                href("", &e.url_path(), config.index_html_links),
+            )
         })
         .collect();
     menu.sort();
@@ -65,8 +78,15 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
         description: config.description.clone(),
         base_url: config.base_url.clone(),
         language: config.language.clone(),
-        home: if config.index_html_links { "index.html".into() } else { String::new() },
-        menu: menu.into_iter().map(|(_, title, href)| MenuItem { title, href }).collect(),
+        home: if config.index_html_links {
+            "index.html".into()
+        } else {
+            String::new()
+        },
+        menu: menu
+            .into_iter()
+            .map(|(_, title, href)| MenuItem { title, href })
+            .collect(),
         kinds: Kind::ITEMS
             .iter()
             .chain([Kind::Source].iter())
@@ -79,7 +99,10 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
             .collect(),
         taxonomies: Taxonomy::ALL
             .iter()
-            .map(|t| MenuItem { title: t.label().into(), href: href("", &format!("{}/", t.slug()), config.index_html_links) })
+            .map(|t| MenuItem {
+                title: t.label().into(),
+                href: href("", &format!("{}/", t.slug()), config.index_html_links),
+            })
             .collect(),
         entry_count: Kind::ITEMS.iter().map(|&k| atlas.of_kind(k).count()).sum(),
     }
@@ -87,18 +110,38 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
 
 impl Planner<'_> {
     fn links(&self, root: &'static str) -> Links<'_> {
-        Links { atlas: self.atlas, root, index_html: self.config.index_html_links, allow_html: self.config.allow_html }
+        Links {
+            atlas: self.atlas,
+            root,
+            index_html: self.config.index_html_links,
+            allow_html: self.config.allow_html,
+        }
     }
 
     /// Adds a page at site folder `dir` (`""` for the root) or file `path`.
-    fn add(&mut self, path: &str, template: &str, root: &str, info: PageInfo, extra: impl FnOnce(&mut Context)) {
+    fn add(
+        &mut self,
+        path: &str,
+        template: &str,
+        root: &str,
+        info: PageInfo,
+        extra: impl FnOnce(&mut Context),
+    ) {
         let mut context = Context::new();
         context.insert("site", &self.site);
         context.insert("root", root);
         context.insert("page", &info);
         extra(&mut context);
-        let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
-        self.pages.push(Page { path: file, template: template.into(), context });
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        self.pages.push(Page {
+            path: file,
+            template: template.into(),
+            context,
+        });
     }
 
     fn info(&self, title: &str, description: &str, path: &str, class: &str) -> PageInfo {
@@ -116,7 +159,15 @@ impl Planner<'_> {
         let links = self.links("");
         let kinds: Vec<(String, Vec<Card>)> = Kind::ITEMS
             .iter()
-            .map(|&k| (k.name().to_string(), self.atlas.of_kind(k).map(|i| card(self.atlas, i, &links)).collect()))
+            .map(|&k| {
+                (
+                    k.name().to_string(),
+                    self.atlas
+                        .of_kind(k)
+                        .map(|i| card(self.atlas, i, &links))
+                        .collect(),
+                )
+            })
             .collect();
         let info = self.info(&self.config.title, &self.config.description, "", "home");
         self.add("", "home.html", "", info, |c| {
@@ -126,9 +177,18 @@ impl Planner<'_> {
 
     fn kind_index(&mut self, kind: Kind) {
         let links = self.links("../");
-        let cards: Vec<Card> = self.atlas.of_kind(kind).map(|i| card(self.atlas, i, &links)).collect();
+        let cards: Vec<Card> = self
+            .atlas
+            .of_kind(kind)
+            .map(|i| card(self.atlas, i, &links))
+            .collect();
         let path = format!("{}/", kind.folder());
-        let info = self.info(kind.label_plural(), "", &path, &format!("index {}", kind.name()));
+        let info = self.info(
+            kind.label_plural(),
+            "",
+            &path,
+            &format!("index {}", kind.name()),
+        );
         self.add(&path, "kind.html", "../", info, |c| {
             c.insert("kind", kind.name());
             c.insert("entries", &cards);
@@ -152,18 +212,38 @@ impl Planner<'_> {
             cite_text: cite_text(self.config, e),
             bibtex: bibtex(self.config, e),
             edit_href: self.edit_href(e),
-            updated: e.item().and_then(|m| m.updated).map(|d| d.to_string()).unwrap_or_default(),
+            updated: e
+                .item()
+                .and_then(|m| m.updated)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             path: e.path.clone(),
         };
-        let info = self.info(e.title(), e.summary(), &path, &format!("entry {}", e.kind.name()));
-        self.add(&path, "entry.html", "../../", info, |c| c.insert("entry", &view));
+        let info = self.info(
+            e.title(),
+            e.summary(),
+            &path,
+            &format!("entry {}", e.kind.name()),
+        );
+        self.add(&path, "entry.html", "../../", info, |c| {
+            c.insert("entry", &view)
+        });
     }
 
     fn edit_href(&self, e: &Entry) -> String {
-        self.config.edit_url.as_ref().map(|u| format!("{u}{}", e.path)).unwrap_or_default()
+        self.config
+            .edit_url
+            .as_ref()
+            .map(|u| format!("{u}{}", e.path))
+            .unwrap_or_default()
     }
 
-    fn source(&mut self, i: usize, p: &Prepared, cited_by: &[(usize, usize, String, crate::cite::CiteRef)]) {
+    fn source(
+        &mut self,
+        i: usize,
+        p: &Prepared,
+        cited_by: &[(usize, usize, String, crate::cite::CiteRef)],
+    ) {
         let e = &self.atlas.entries[i];
         let s = e.source().expect("a source");
         let links = self.links("../../");
@@ -178,11 +258,18 @@ impl Planner<'_> {
             };
             match groups.iter_mut().find(|g| g.card.id == from_card.id) {
                 Some(g) => {
-                    if !g.uses.iter().any(|u| u.href == use_.href && u.locator == use_.locator && u.context == use_.context) {
+                    if !g.uses.iter().any(|u| {
+                        u.href == use_.href
+                            && u.locator == use_.locator
+                            && u.context == use_.context
+                    }) {
                         g.uses.push(use_)
                     }
                 }
-                None => groups.push(CitedBy { card: from_card, uses: vec![use_] }),
+                None => groups.push(CitedBy {
+                    card: from_card,
+                    uses: vec![use_],
+                }),
             }
         }
         let count = groups.iter().map(|g| g.uses.len()).sum();
@@ -206,7 +293,9 @@ impl Planner<'_> {
         };
         let path = e.url_path();
         let info = self.info(e.title(), e.summary(), &path, "source");
-        self.add(&path, "source.html", "../../", info, |c| c.insert("source", &view));
+        self.add(&path, "source.html", "../../", info, |c| {
+            c.insert("source", &view)
+        });
     }
 
     fn plain(&mut self, i: usize, p: &Prepared) {
@@ -228,14 +317,31 @@ impl Planner<'_> {
         let sources: Vec<(Card, String)> = self
             .atlas
             .of_kind(Kind::Source)
-            .map(|i| (card(self.atlas, i, &links), reference_html(self.atlas.entries[i].source().expect("source"))))
+            .map(|i| {
+                (
+                    card(self.atlas, i, &links),
+                    reference_html(self.atlas.entries[i].source().expect("source")),
+                )
+            })
             .collect();
         let sources: Vec<BTreeMap<&str, serde_json::Value>> = sources
             .into_iter()
-            .map(|(c, r)| BTreeMap::from([("card", serde_json::to_value(c).unwrap_or_default()), ("reference", r.into())]))
+            .map(|(c, r)| {
+                BTreeMap::from([
+                    ("card", serde_json::to_value(c).unwrap_or_default()),
+                    ("reference", r.into()),
+                ])
+            })
             .collect();
-        let info = self.info("Sources", "The reports the atlas is written from.", "sources/", "bibliography");
-        self.add("sources/", "bibliography.html", "../", info, |c| c.insert("sources", &sources));
+        let info = self.info(
+            "Sources",
+            "The reports the atlas is written from.",
+            "sources/",
+            "bibliography",
+        );
+        self.add("sources/", "bibliography.html", "../", info, |c| {
+            c.insert("sources", &sources)
+        });
     }
 
     fn taxonomies(&mut self) {
@@ -253,16 +359,25 @@ impl Planner<'_> {
                 .collect();
             let path = format!("{}/", tax.slug());
             let info = self.info(tax.label(), "", &path, "taxonomy");
-            self.add(&path, "taxonomy.html", "../", info, |c| c.insert("terms", &summaries));
+            self.add(&path, "taxonomy.html", "../", info, |c| {
+                c.insert("terms", &summaries)
+            });
             for t in &terms {
                 let term_links = self.links("../../");
                 let view = TermView {
                     label: t.label.clone(),
                     href: String::new(),
                     count: t.entries.len(),
-                    entries: t.entries.iter().map(|&i| card(self.atlas, i, &term_links)).collect(),
+                    entries: t
+                        .entries
+                        .iter()
+                        .map(|&i| card(self.atlas, i, &term_links))
+                        .collect(),
                 };
-                let taxonomy = MenuItem { title: tax.label().into(), href: term_links.href(&format!("{}/", tax.slug())) };
+                let taxonomy = MenuItem {
+                    title: tax.label().into(),
+                    href: term_links.href(&format!("{}/", tax.slug())),
+                };
                 let path = format!("{}/{}/", tax.slug(), t.slug);
                 let info = self.info(&format!("{}: {}", tax.label(), t.label), "", &path, "term");
                 self.add(&path, "term.html", "../../", info, |c| {
@@ -283,10 +398,18 @@ impl Planner<'_> {
             .pages
             .iter()
             .filter(|p| p.path.ends_with("index.html"))
-            .map(|p| format!("{}{}", self.config.base_url, p.path.trim_end_matches("index.html")))
+            .map(|p| {
+                format!(
+                    "{}{}",
+                    self.config.base_url,
+                    p.path.trim_end_matches("index.html")
+                )
+            })
             .collect();
         let info = self.info("Sitemap", "", "sitemap.xml", "");
-        self.add("sitemap.xml", "sitemap.xml", "", info, |c| c.insert("urls", &urls));
+        self.add("sitemap.xml", "sitemap.xml", "", info, |c| {
+            c.insert("urls", &urls)
+        });
         let mut items: Vec<(String, &Entry)> = Kind::ITEMS
             .iter()
             .flat_map(|&k| self.atlas.of_kind(k))
@@ -294,7 +417,10 @@ impl Planner<'_> {
             .map(|e| (feed_date(e), e))
             .collect();
         items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        let updated = items.first().map(|(d, _)| d.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        let updated = items
+            .first()
+            .map(|(d, _)| d.clone())
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let feed: Vec<BTreeMap<&str, String>> = items
             .iter()
             .take(50)
@@ -319,12 +445,17 @@ impl Planner<'_> {
 }
 
 /// (source index, citing entry, note number, context, reference) grouped by source.
-fn cited_by(atlas: &Atlas, prepared: &[Prepared]) -> BTreeMap<usize, Vec<(usize, usize, String, crate::cite::CiteRef)>> {
+fn cited_by(
+    atlas: &Atlas,
+    prepared: &[Prepared],
+) -> BTreeMap<usize, Vec<(usize, usize, String, crate::cite::CiteRef)>> {
     let mut out: BTreeMap<usize, Vec<_>> = BTreeMap::new();
     for (from, p) in prepared.iter().enumerate() {
         for (note, context, r) in &p.cites {
             if let Some(&s) = atlas.index.get(&r.source) {
-                out.entry(s).or_default().push((from, *note, context.clone(), r.clone()));
+                out.entry(s)
+                    .or_default()
+                    .push((from, *note, context.clone(), r.clone()));
             }
         }
     }
@@ -339,7 +470,10 @@ fn feed_date(e: &Entry) -> String {
 }
 
 fn source_year(s: &crate::entry::SourceMeta) -> String {
-    s.date.map(|d| d.to_string()).or(s.year.map(|y| y.to_string())).unwrap_or_else(|| "n.d.".into())
+    s.date
+        .map(|d| d.to_string())
+        .or(s.year.map(|y| y.to_string()))
+        .unwrap_or_else(|| "n.d.".into())
 }
 
 /// A full reference in HTML: Authors (year). *Title*. Venue. Publisher.
@@ -348,7 +482,12 @@ pub fn reference_html(s: &crate::entry::SourceMeta) -> String {
     if !s.authors.is_empty() {
         let _ = write!(out, "{} ", esc(&s.authors.join(", ")));
     }
-    let _ = write!(out, "({}). <cite>{}</cite>.", esc(&source_year(s)), esc(&s.title));
+    let _ = write!(
+        out,
+        "({}). <cite>{}</cite>.",
+        esc(&source_year(s)),
+        esc(&s.title)
+    );
     for part in [&s.venue, &s.publisher].into_iter().flatten() {
         let _ = write!(out, " {}.", esc(part));
     }
@@ -356,8 +495,19 @@ pub fn reference_html(s: &crate::entry::SourceMeta) -> String {
 }
 
 fn cite_text(config: &Config, e: &Entry) -> String {
-    let updated = e.item().and_then(|m| m.updated).map(|d| format!(" Last updated {d}.")).unwrap_or_default();
-    format!("“{}.” In {}. {}{}.{}", e.title(), config.title, config.base_url, url_path(e.kind, &e.id), updated)
+    let updated = e
+        .item()
+        .and_then(|m| m.updated)
+        .map(|d| format!(" Last updated {d}."))
+        .unwrap_or_default();
+    format!(
+        "“{}.” In {}. {}{}.{}",
+        e.title(),
+        config.title,
+        config.base_url,
+        url_path(e.kind, &e.id),
+        updated
+    )
 }
 
 fn bibtex(config: &Config, e: &Entry) -> String {
@@ -371,7 +521,11 @@ fn bibtex(config: &Config, e: &Entry) -> String {
         path = url_path(e.kind, &e.id),
     );
     if let Some(d) = e.item().and_then(|m| m.updated) {
-        let _ = writeln!(out, "  year = {{{}}},\n  note = {{Last updated {d}}},", d.year);
+        let _ = writeln!(
+            out,
+            "  year = {{{}}},\n  note = {{Last updated {d}}},",
+            d.year
+        );
     }
     out.push('}');
     out

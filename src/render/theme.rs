@@ -61,19 +61,24 @@ impl Theme {
             if name != "default" {
                 return Err(Diagnostic::error(format!("theme `{name}` not found"))
                     .in_file("atlas.toml")
-                    .hint(format!("create themes/{name}/ or set `theme = \"default\"`")));
+                    .hint(format!(
+                        "create themes/{name}/ or set `theme = \"default\"`"
+                    )));
             }
             return Ok(theme);
         }
         for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let item = item.map_err(|e| Diagnostic::error(format!("cannot read theme: {e}")))?;
-            if !item.file_type().is_file() || crate::load::is_editor_temp(&item.file_name().to_string_lossy()) {
+            if !item.file_type().is_file()
+                || crate::load::is_editor_temp(&item.file_name().to_string_lossy())
+            {
                 continue;
             }
             let rel = display_path(&dir, item.path());
             let origin = display_path(root, item.path());
-            let bytes = std::fs::read(item.path())
-                .map_err(|e| Diagnostic::error(format!("cannot read `{origin}`: {e}")).in_file(&origin))?;
+            let bytes = std::fs::read(item.path()).map_err(|e| {
+                Diagnostic::error(format!("cannot read `{origin}`: {e}")).in_file(&origin)
+            })?;
             theme.insert(&rel, origin, bytes)?;
         }
         Ok(theme)
@@ -81,10 +86,10 @@ impl Theme {
 
     fn insert(&mut self, rel: &str, origin: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         if let Some(name) = rel.strip_prefix("templates/") {
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::error("template is not valid UTF-8").in_file(&origin)
-            })?;
-            self.templates.insert(name.to_string(), ThemeFile { origin, text });
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Diagnostic::error("template is not valid UTF-8").in_file(&origin))?;
+            self.templates
+                .insert(name.to_string(), ThemeFile { origin, text });
         } else if let Some(name) = rel.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);
         }
@@ -95,8 +100,12 @@ impl Theme {
     pub fn compile(&self) -> Result<tera::Tera, Diagnostic> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        tera.add_raw_templates(self.templates.iter().map(|(name, f)| (name.as_str(), f.text.as_str())))
-            .map_err(|e| self.diagnostic(&e))?;
+        tera.add_raw_templates(
+            self.templates
+                .iter()
+                .map(|(name, f)| (name.as_str(), f.text.as_str())),
+        )
+        .map_err(|e| self.diagnostic(&e))?;
         Ok(tera)
     }
 
@@ -115,7 +124,11 @@ impl Theme {
             }
             return Diagnostic::error(format!("template error: {message}")).in_file("themes");
         };
-        let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+        let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+            "template syntax error"
+        } else {
+            "template error"
+        };
         let mut message = report.message().to_string();
         if let Some(s) = std::error::Error::source(e) {
             message = format!("{message}: {s}");

@@ -15,7 +15,10 @@ pub struct Site {
 impl Site {
     /// A site with the config, one source (`doe-2020`) and the given files.
     pub fn new(files: &[(&str, &str)]) -> Site {
-        let site = Site::bare(&[("atlas.toml", CONFIG), ("content/sources/doe-2020.md", SOURCE)]);
+        let site = Site::bare(&[
+            ("atlas.toml", CONFIG),
+            ("content/sources/doe-2020.md", SOURCE),
+        ]);
         for (path, text) in files {
             site.write(path, text);
         }
@@ -24,7 +27,9 @@ impl Site {
 
     /// A site with only the given files.
     pub fn bare(files: &[(&str, &str)]) -> Site {
-        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         for (path, text) in files {
             site.write(path, text);
         }
@@ -57,7 +62,11 @@ impl Site {
     /// Builds and panics on any error, printing the diagnostics.
     pub fn build_ok(&self) -> atlas::BuildResult {
         let r = self.build();
-        assert!(!r.diagnostics.has_errors(), "build failed:\n{}", r.diagnostics.render());
+        assert!(
+            !r.diagnostics.has_errors(),
+            "build failed:\n{}",
+            r.diagnostics.render()
+        );
         r
     }
 
@@ -68,7 +77,9 @@ impl Site {
 
     /// Runs the checks only and returns the rendered diagnostics.
     pub fn check(&self) -> String {
-        atlas::run(self.root(), &atlas::BuildOptions::default()).diagnostics.render()
+        atlas::run(self.root(), &atlas::BuildOptions::default())
+            .diagnostics
+            .render()
     }
 }
 
