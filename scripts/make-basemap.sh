@@ -28,7 +28,8 @@
 #        Antarctica along the pole, using d3-geo's antimeridian clipping with a plain
 #        equirectangular "projection" (x = longitude, y = latitude, no resampling), so that
 #        every ring is a valid planar polygon in [lon, lat];
-#     3. mapshaper: snap, clean, simplify (topology kept), clean, round to 0.001 degree.
+#     3. mapshaper: snap, clean, simplify (topology kept; China and Taiwan less than the rest),
+#        clean, round to 0.001 degree.
 #
 # Output: RFC 7946 GeoJSON FeatureCollections in WGS84 [lon, lat], exterior rings
 # counter-clockwise, holes clockwise, every ring closed; one feature per line.
@@ -50,7 +51,10 @@ D3_ARRAY=3.2.4           # ISC; tool only (d3-geo's dependency, pinned for repro
 # that touches Zhuhai and Hong Kong its islands, so they keep more of their detail.
 PROVINCES_SIMPLIFY=10%
 HK_MACAO_SIMPLIFY=50%
-WORLD_SIMPLIFY=14%
+# In the world inset China and Taiwan keep more detail (else Hainan would vanish and Taiwan
+# become a triangle); every other country is reduced harder to keep the file near 60 KB.
+WORLD_SIMPLIFY=12%
+WORLD_CHINA_SIMPLIFY=50%
 PRECISION=0.001
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -165,7 +169,9 @@ mapshaper -quiet -i "$tmp/provinces-raw.geojson" snap \
   -clean \
   -o "$tmp/china-provinces.geojson" format=geojson precision="$PRECISION" fix-geometry
 mapshaper -quiet -i "$tmp/world-raw.geojson" snap \
-  -clean -simplify "$WORLD_SIMPLIFY" keep-shapes -clean \
+  -clean -simplify variable keep-shapes \
+    percentage="name == 'China' || name == 'Taiwan' ? '$WORLD_CHINA_SIMPLIFY' : '$WORLD_SIMPLIFY'" \
+  -clean \
   -o "$tmp/world-countries.geojson" format=geojson precision="$PRECISION" fix-geometry
 
 # --- step 4: check and install -----------------------------------------------------------------

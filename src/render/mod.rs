@@ -129,9 +129,13 @@ fn check_quotes(
 }
 
 fn check_unused_sources(atlas: &Atlas, prepared: &[Prepared], diags: &mut Diagnostics) {
+    // A source's annotation citing itself does not make it used.
     let cited: std::collections::HashSet<&str> = prepared
         .iter()
-        .flat_map(|p| p.cites.iter().map(|(_, _, r)| r.source.as_str()))
+        .enumerate()
+        .flat_map(|(i, p)| p.cites.iter().map(move |(_, _, r)| (i, r.source.as_str())))
+        .filter(|&(i, source)| atlas.entries[i].id != source)
+        .map(|(_, source)| source)
         .collect();
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];
