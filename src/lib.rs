@@ -8,10 +8,11 @@
 //!    split with offsets, YAML parsed, every key checked), in parallel.
 //! 4. [`graph`]: entries -> the [`graph::Atlas`]: ids checked, relations
 //!    resolved in both directions, taxonomies grouped.
-//! 5. [`render`]: each entry prepared (fact box, [`markdown`] body, notes via
+//! 5. [`geo`]: `geodata/` -> site locations joined to entries, validated.
+//! 6. [`render`]: each entry prepared (fact box, [`markdown`] body, notes via
 //!    [`cite`]) in parallel; quotes checked; pages planned; every page
 //!    rendered with Tera in parallel.
-//! 6. [`output`]: files written into a fresh folder and swapped into place.
+//! 7. [`output`]: files written into a fresh folder and swapped into place.
 //!
 //! Every stage collects [`diag::Diagnostic`]s instead of stopping at the first
 //! problem; the build writes nothing if any is an error.
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod entry;
+pub mod geo;
 pub mod graph;
 pub mod highlight;
 pub mod load;
@@ -64,7 +66,7 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
-/// Runs steps 1–5: everything but writing. The files are complete only if
+/// Runs steps 1–6: everything but writing. The files are complete only if
 /// there are no errors.
 pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
     let mut result = BuildResult::default();
@@ -99,6 +101,7 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
             .counts
             .insert(kind.folder(), atlas.of_kind(kind).count());
     }
+    let geo = geo::Geo::load(root, &atlas, diags);
     let texts = load_source_texts(root, &config, &atlas, diags);
     let theme = match render::Theme::load(root, &config.theme) {
         Ok(t) => t,
@@ -107,7 +110,7 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
             return result;
         }
     };
-    let rendered = render::render_site(&atlas, &config, &theme, &texts, diags);
+    let rendered = render::render_site(&atlas, &config, &theme, &texts, &geo, diags);
     result.files = rendered.files;
     result.coverage = rendered.coverage;
     check_coverage(&config, &mut result);

@@ -207,6 +207,9 @@ impl<'a> Renderer<'a, '_> {
     /// Drops the space between a word and its note mark, as `word [@x]` is
     /// usually written but `word¹` is how it reads.
     fn trim_space_before_note(&mut self) {
+        if matches!(self.out.last(), Some(Event::SoftBreak)) {
+            self.out.pop();
+        }
         if let Some(Event::Text(t)) = self.out.last_mut()
             && t.ends_with(char::is_whitespace)
         {

@@ -6,6 +6,7 @@
 //! 4. Render every page in parallel with Tera; add static files.
 
 mod entry;
+pub mod maps;
 mod pages;
 mod theme;
 pub mod views;
@@ -18,6 +19,7 @@ use crate::cite::{Coverage, SourceTexts};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::entry::Kind;
+use crate::geo::Geo;
 use crate::graph::Atlas;
 
 pub use entry::{Prepared, esc};
@@ -44,6 +46,7 @@ pub fn render_site(
     config: &Config,
     theme: &Theme,
     texts: &SourceTexts,
+    geo: &Geo,
     diags: &mut Diagnostics,
 ) -> Rendered {
     let prepared: Vec<Prepared> = (0..atlas.entries.len())
@@ -70,7 +73,7 @@ pub fn render_site(
             };
         }
     };
-    let pages = pages::plan(atlas, config, &prepared);
+    let pages = pages::plan(atlas, config, &prepared, geo);
     let results: Vec<Result<OutputFile, Diagnostic>> = pages
         .par_iter()
         .map(|page| {
@@ -105,6 +108,7 @@ pub fn render_site(
         path: "static/highlight.css".into(),
         bytes: crate::highlight::theme_css().into_bytes(),
     });
+    files.extend(maps::static_files(atlas, config, geo));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, coverage }
 }

@@ -6,9 +6,11 @@ use std::fmt::Write as _;
 use tera::Context;
 
 use super::entry::{Prepared, card, esc};
+use super::maps;
 use super::views::*;
 use crate::config::Config;
 use crate::entry::{Entry, Kind, url_path};
+use crate::geo::Geo;
 use crate::graph::{Atlas, Taxonomy};
 use crate::markdown::{Links, href};
 
@@ -22,15 +24,17 @@ pub struct Page {
 struct Planner<'a> {
     atlas: &'a Atlas,
     config: &'a Config,
+    geo: &'a Geo,
     site: SiteView,
     pages: Vec<Page>,
 }
 
 /// Plans every page of the site.
-pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<Page> {
+pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared], geo: &Geo) -> Vec<Page> {
     let mut p = Planner {
         atlas,
         config,
+        geo,
         site: site_view(atlas, config),
         pages: Vec::new(),
     };
@@ -51,6 +55,7 @@ pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<Page> 
         }
     }
     p.bibliography();
+    p.map();
     p.taxonomies();
     p.special();
     p.pages
@@ -78,6 +83,7 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
         description: config.description.clone(),
         base_url: config.base_url.clone(),
         language: config.language.clone(),
+        map: href("", "map/", config.index_html_links),
         home: if config.index_html_links {
             "index.html".into()
         } else {
@@ -169,9 +175,29 @@ impl Planner<'_> {
                 )
             })
             .collect();
+        let national = maps::figures(self.atlas, self.geo, &links)
+            .into_iter()
+            .next();
         let info = self.info(&self.config.title, &self.config.description, "", "home");
         self.add("", "home.html", "", info, |c| {
             c.insert("entries", &kinds.into_iter().collect::<BTreeMap<_, _>>());
+            c.insert("map", &national);
+        });
+    }
+
+    fn map(&mut self) {
+        let links = self.links("../");
+        let figures = maps::figures(self.atlas, self.geo, &links);
+        let rows = maps::rows(self.atlas, self.geo, &links);
+        let info = self.info(
+            "Map",
+            "Where China's science parks and labs are, drawn at build time.",
+            "map/",
+            "map-page",
+        );
+        self.add("map/", "map.html", "../", info, |c| {
+            c.insert("figures", &figures);
+            c.insert("rows", &rows);
         });
     }
 
@@ -218,6 +244,7 @@ impl Planner<'_> {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             path: e.path.clone(),
+            location: maps::location(self.atlas, self.geo, i, &links),
         };
         let info = self.info(
             e.title(),

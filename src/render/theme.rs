@@ -26,6 +26,7 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/page.html",
     "templates/taxonomy.html",
     "templates/term.html",
+    "templates/map.html",
     "templates/404.html",
     "templates/sitemap.xml",
     "templates/atom.xml",

@@ -15,6 +15,8 @@ pub struct SiteView {
     pub language: String,
     /// Link to the home page, relative to the root.
     pub home: String,
+    /// Link to the map page, relative to the root.
+    pub map: String,
     pub menu: Vec<MenuItem>,
     pub kinds: Vec<KindView>,
     pub taxonomies: Vec<MenuItem>,
@@ -121,6 +123,7 @@ pub struct EntryView {
     pub edit_href: String,
     pub updated: String,
     pub path: String,
+    pub location: Option<super::maps::LocationView>,
 }
 
 /// A source page.

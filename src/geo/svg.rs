@@ -1,0 +1,313 @@
+//! Maps drawn at build time as SVG: no script, no tiles, no third-party request.
+//!
+//! A [`Frame`] fits a projection to a region and a width in pixels. Base maps
+//! (provinces and neighbouring countries) are written once as static SVG files
+//! that carry their own light and dark style; marks are drawn over them as
+//! links with accessible names.
+
+use std::fmt::Write as _;
+
+use super::projection::{Albers, equirectangular};
+use super::{Geo, Shape};
+use crate::markdown::escape_attr;
+
+/// A region of the map and how it is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// File-name slug, e.g. `china`, `beijing`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// (lon min, lon max), (lat min, lat max).
+    pub lon: (f64, f64),
+    pub lat: (f64, f64),
+    pub world: bool,
+    pub width: f64,
+}
+
+/// The national map, the insets where sites crowd together, and the world.
+pub const VIEWS: &[View] = &[
+    View {
+        slug: "china",
+        title: "China",
+        lon: (73.0, 135.5),
+        lat: (17.5, 54.0),
+        world: false,
+        width: 1000.0,
+    },
+    View {
+        slug: "beijing",
+        title: "Beijing area",
+        lon: (115.6, 117.6),
+        lat: (39.5, 40.9),
+        world: false,
+        width: 600.0,
+    },
+    View {
+        slug: "yangtze-delta",
+        title: "Yangtze River Delta",
+        lon: (116.8, 122.2),
+        lat: (29.6, 32.6),
+        world: false,
+        width: 600.0,
+    },
+    View {
+        slug: "pearl-delta",
+        title: "Pearl River Delta",
+        lon: (112.7, 114.7),
+        lat: (21.9, 23.5),
+        world: false,
+        width: 600.0,
+    },
+    View {
+        slug: "world",
+        title: "World",
+        lon: (-180.0, 180.0),
+        lat: (-58.0, 84.0),
+        world: true,
+        width: 1000.0,
+    },
+];
+
+impl View {
+    pub fn by_slug(slug: &str) -> Option<&'static View> {
+        VIEWS.iter().find(|v| v.slug == slug)
+    }
+
+    pub fn contains(&self, (lon, lat): (f64, f64)) -> bool {
+        (self.lon.0..=self.lon.1).contains(&lon) && (self.lat.0..=self.lat.1).contains(&lat)
+    }
+}
+
+/// A view fitted to pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    view: View,
+    albers: Albers,
+    scale: f64,
+    x0: f64,
+    y0: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Frame {
+    pub fn new(view: &View) -> Frame {
+        let albers = Albers::china();
+        let mut f = Frame {
+            view: *view,
+            albers,
+            scale: 1.0,
+            x0: 0.0,
+            y0: 0.0,
+            width: view.width,
+            height: 0.0,
+        };
+        // Fit the projected outline of the region (edges sampled: parallels curve).
+        let (mut minx, mut maxx, mut miny, mut maxy) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for k in 0..=20 {
+            let t = k as f64 / 20.0;
+            let lon = view.lon.0 + (view.lon.1 - view.lon.0) * t;
+            let lat = view.lat.0 + (view.lat.1 - view.lat.0) * t;
+            for (a, b) in [
+                (lon, view.lat.0),
+                (lon, view.lat.1),
+                (view.lon.0, lat),
+                (view.lon.1, lat),
+            ] {
+                let (x, y) = f.raw(a, b);
+                minx = minx.min(x);
+                maxx = maxx.max(x);
+                miny = miny.min(y);
+                maxy = maxy.max(y);
+            }
+        }
+        f.scale = view.width / (maxx - minx);
+        f.x0 = minx;
+        f.y0 = maxy;
+        f.height = ((maxy - miny) * f.scale).round();
+        f
+    }
+
+    fn raw(&self, lon: f64, lat: f64) -> (f64, f64) {
+        if self.view.world {
+            equirectangular(lon, lat)
+        } else {
+            self.albers.project(lon, lat)
+        }
+    }
+
+    /// (lon, lat) -> SVG pixels (y down).
+    pub fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let (x, y) = self.raw(lon, lat);
+        ((x - self.x0) * self.scale, (self.y0 - y) * self.scale)
+    }
+
+    fn view_box(&self) -> String {
+        format!("0 0 {} {}", self.width, self.height)
+    }
+
+    /// SVG path data for rings, dropping points closer than half a pixel and
+    /// rings entirely outside the frame.
+    fn path(&self, rings: &[Vec<(f64, f64)>]) -> String {
+        let mut d = String::new();
+        for ring in rings {
+            let pts: Vec<(f64, f64)> = ring.iter().map(|&(lon, lat)| self.xy(lon, lat)).collect();
+            let (mut minx, mut maxx, mut miny, mut maxy) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+            for &(x, y) in &pts {
+                minx = minx.min(x);
+                maxx = maxx.max(x);
+                miny = miny.min(y);
+                maxy = maxy.max(y);
+            }
+            let margin = 20.0;
+            if maxx < -margin
+                || minx > self.width + margin
+                || maxy < -margin
+                || miny > self.height + margin
+            {
+                continue;
+            }
+            let mut kept: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
+            for p in pts {
+                if kept
+                    .last()
+                    .is_none_or(|q: &(f64, f64)| (p.0 - q.0).abs() + (p.1 - q.1).abs() >= 0.5)
+                {
+                    kept.push(p);
+                }
+            }
+            if kept.len() < 3 {
+                continue;
+            }
+            for (i, (x, y)) in kept.iter().enumerate() {
+                let _ = write!(d, "{}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, x, y);
+            }
+            d.push('Z');
+        }
+        d
+    }
+}
+
+/// One site on a map.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub href: String,
+    pub title: String,
+    /// `park` or `lab`.
+    pub kind: String,
+    pub lonlat: (f64, f64),
+    /// The entry the page is about (drawn larger).
+    pub current: bool,
+    /// Outside China: shown on the world map, which leaves China's sites to the national map.
+    pub foreign: bool,
+}
+
+/// Whether `view` shows mark `m`.
+pub fn shows(view: &View, m: &Mark) -> bool {
+    view.contains(m.lonlat) && (!view.world || m.foreign)
+}
+
+const BASE_STYLE: &str = ".land{fill:#e9e5dc;stroke:#fdfcfa;stroke-width:.5}.province{fill:#f3efe6;stroke:#a59d8e;stroke-width:.6;stroke-linejoin:round}.frame{fill:#dfe9ef}\
+@media (prefers-color-scheme:dark){.land{fill:#2a2d31;stroke:#16181b}.province{fill:#33373c;stroke:#6d737a}.frame{fill:#1c2329}}";
+
+/// A standalone base map (provinces and countries), for `static/map-<slug>.svg`.
+pub fn base_map(geo: &Geo, view: &View) -> String {
+    let f = Frame::new(view);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"Base map: {}\"><style>{BASE_STYLE}</style><rect class=\"frame\" width=\"100%\" height=\"100%\"/>",
+        f.view_box(),
+        f.width,
+        f.height,
+        view.title
+    );
+    let shapes = |out: &mut String, list: &[Shape], class: &str, skip: &[&str]| {
+        for s in list.iter().filter(|s| !skip.contains(&s.name.as_str())) {
+            let d = f.path(&s.rings);
+            if !d.is_empty() {
+                let _ = write!(
+                    out,
+                    "<path class=\"{class}\" d=\"{d}\"><title>{}</title></path>",
+                    escape_attr(&s.name)
+                );
+            }
+        }
+    };
+    let provinces_drawn = !view.world && !geo.provinces.is_empty();
+    let skip: &[&str] = if provinces_drawn {
+        &["China", "Taiwan"]
+    } else {
+        &[]
+    };
+    shapes(&mut out, &geo.countries, "land", skip);
+    if provinces_drawn {
+        shapes(&mut out, &geo.provinces, "province", &[]);
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// An inline SVG: the static base map as an image, with linked marks over it.
+/// `root` is the relative prefix from the page to the site root.
+pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> String {
+    let f = Frame::new(view);
+    let mut out = format!(
+        "<svg class=\"map map-{slug}\" viewBox=\"{vb}\" role=\"group\" aria-label=\"{label}\"><image href=\"{root}static/map-{slug}.svg\" width=\"{w}\" height=\"{h}\"/>",
+        slug = view.slug,
+        vb = f.view_box(),
+        label = escape_attr(label),
+        w = f.width,
+        h = f.height,
+    );
+    let radius = if view.width >= 1000.0 { 4.0 } else { 5.5 };
+    let mut placed: Vec<(f64, f64)> = Vec::new();
+    let mut ordered: Vec<&Mark> = marks.iter().filter(|m| shows(view, m)).collect();
+    // Draw the current entry last, on top.
+    ordered.sort_by_key(|m| m.current);
+    for m in ordered {
+        let (mut x, mut y) = f.xy(m.lonlat.0, m.lonlat.1);
+        // Sites at (nearly) the same place fan out on a small spiral so each
+        // stays visible and clickable; positions are approximate anyway.
+        let crowd = placed
+            .iter()
+            .filter(|p| (p.0 - x).hypot(p.1 - y) < radius * 1.5)
+            .count();
+        placed.push((x, y));
+        // On the national and world maps crowds stay put: the insets fan them out.
+        if crowd > 0 && !m.current && view.width < 1000.0 {
+            let k = crowd as f64;
+            let angle = k * 2.399_963;
+            let r = radius * 1.3 * k.sqrt();
+            x += r * angle.cos();
+            y += r * angle.sin();
+        }
+        // The entry a locator map is about must read at thumbnail size.
+        let r = if m.current { view.width / 60.0 } else { radius };
+        let class = if m.current {
+            format!("mark {} current", m.kind)
+        } else {
+            format!("mark {}", m.kind)
+        };
+        let _ = write!(
+            out,
+            "<a href=\"{}\" class=\"{class}\"><title>{} ({})</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\"/></a>",
+            escape_attr(&m.href),
+            escape_attr(&m.title),
+            m.kind
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The views a point shows in: the first (national or world) and any inset.
+pub fn views_for(lonlat: (f64, f64)) -> Vec<&'static View> {
+    let china = View::by_slug("china").expect("china view");
+    let world = View::by_slug("world").expect("world view");
+    let mut out = vec![if china.contains(lonlat) { china } else { world }];
+    out.extend(
+        VIEWS
+            .iter()
+            .filter(|v| v.width < 1000.0 && v.contains(lonlat)),
+    );
+    out
+}
