@@ -325,3 +325,39 @@ fn new_writes_a_valid_entry_of_every_kind() {
     let out = s.check();
     assert!(!out.contains("error"), "{out}");
 }
+
+#[test]
+fn data_downloads_and_search_index() {
+    let s = Site::new(&[
+        (
+            "content/parks/p.md",
+            &park(
+                "name_zh: 怀柔\nestablished: { value: 2016, cite: \"doe-2020, §1\" }\nprovince: Beijing\n",
+                "Big science [@doe-2020, §1].\n",
+            ),
+        ),
+        ("content/labs/l.md", &lab("park: p\n")),
+    ]);
+    s.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&s.read("data/atlas.json")).unwrap();
+    let entries = json["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let p = entries.iter().find(|e| e["id"] == "p").unwrap();
+    assert_eq!(
+        p["established"],
+        serde_json::json!({ "value": "2016", "cite": "doe-2020, §1" })
+    );
+    assert_eq!(
+        p["linked_from"],
+        serde_json::json!([{ "relation": "park", "from": "l" }])
+    );
+    let csv = s.read("data/atlas.csv");
+    assert!(csv.starts_with("id,kind,title,name_zh,"), "{csv}");
+    assert!(
+        csv.contains("\np,park,Test Park,怀柔,,,2016,\"doe-2020, §1\","),
+        "{csv}"
+    );
+    let index = s.read("static/search-index.js");
+    assert!(index.starts_with("window.ATLAS_SEARCH = [{"), "{index}");
+    assert!(index.contains("\"x\":\"Big science.\""), "{index}");
+}

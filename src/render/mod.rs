@@ -5,6 +5,7 @@
 //! 3. Make the list of pages, each a template and a context of views.
 //! 4. Render every page in parallel with Tera; add static files.
 
+mod data;
 mod entry;
 pub mod maps;
 mod pages;
@@ -109,6 +110,7 @@ pub fn render_site(
         bytes: crate::highlight::theme_css().into_bytes(),
     });
     files.extend(maps::static_files(atlas, config, geo));
+    files.extend(data::files(atlas, config, &prepared));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, coverage }
 }

@@ -58,7 +58,12 @@ await check("map/index.html", "map", async (page) => {
   const images = await page.evaluate(() => [...document.querySelectorAll("svg.map image")].length);
   if (images < 5) fail(`map: ${images} base maps drawn`);
 });
-await check("index.html", "home");
+await check("index.html", "home", async (page) => {
+  await page.fill("#search-input", "huairou");
+  await page.waitForSelector(".search-results li a", { timeout: 5000 }).catch(() => {});
+  const hits = await page.locator(".search-results li a").count();
+  if (hits < 1) fail("home: search finds nothing for \"huairou\"");
+});
 await check("parks/huairou-science-city/index.html", "entry", async (page) => {
   const ref = page.locator("sup.note-ref a").first();
   await ref.focus();

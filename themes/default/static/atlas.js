@@ -72,5 +72,60 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { notePreviews(); tables(); });
+  // Search: the index is a script loaded on first use, so it works from file://.
+  function search() {
+    var form = document.querySelector("form.search");
+    if (!form) return;
+    var input = form.querySelector("input");
+    var list = form.querySelector(".search-results");
+    var root = document.body.getAttribute("data-root") || "";
+    form.hidden = false;
+    function load(then) {
+      if (window.ATLAS_SEARCH) return then();
+      var s = document.createElement("script");
+      s.src = root + "static/search-index.js";
+      s.onload = then;
+      document.head.appendChild(s);
+    }
+    function score(d, q) {
+      var f = [[d.t, 10], [d.z, 8], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0;
+      for (var i = 0; i < f.length; i++) {
+        var v = (f[i][0] || "").toLowerCase(), at = v.indexOf(q);
+        if (at >= 0) total += f[i][1] * (at === 0 ? 2 : 1);
+      }
+      return total;
+    }
+    function run() {
+      var q = input.value.trim().toLowerCase();
+      list.innerHTML = "";
+      if (q.length < 2 || !window.ATLAS_SEARCH) return;
+      var hits = window.ATLAS_SEARCH.map(function (d) { return [score(d, q), d]; })
+        .filter(function (h) { return h[0] > 0; })
+        .sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t); })
+        .slice(0, 12);
+      hits.forEach(function (h) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = root + h[1].h;
+        a.textContent = h[1].t + (h[1].z ? " " + h[1].z : "");
+        var kind = document.createElement("span");
+        kind.className = "kind-tag";
+        kind.textContent = h[1].k;
+        li.appendChild(a); li.appendChild(document.createTextNode(" ")); li.appendChild(kind);
+        list.appendChild(li);
+      });
+      if (!hits.length) { var li = document.createElement("li"); li.textContent = "No matches"; list.appendChild(li); }
+    }
+    input.addEventListener("focus", function () { load(run); });
+    input.addEventListener("input", function () { load(run); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { input.value = ""; list.innerHTML = ""; }
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { notePreviews(); tables(); search(); });
 })();

@@ -1,0 +1,323 @@
+//! Downloads and the search index: every item as JSON and CSV with the
+//! source of each fact, and a script-loaded index for client-side search.
+
+use serde_json::{Map, Value, json};
+
+use super::OutputFile;
+use super::entry::Prepared;
+use crate::config::Config;
+use crate::entry::{Entry, Fact, Kind};
+use crate::graph::Atlas;
+
+/// `data/atlas.json`, `data/atlas.csv` and `static/search-index.js`.
+pub fn files(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<OutputFile> {
+    let items: Vec<usize> = Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k)).collect();
+    let records: Vec<Value> = items
+        .iter()
+        .map(|&i| record(atlas, config, &atlas.entries[i]))
+        .collect();
+    let mut json_text = serde_json::to_string_pretty(&json!({
+        "title": config.title,
+        "url": config.base_url,
+        "entries": records,
+    }))
+    .unwrap_or_default();
+    json_text.push('\n');
+    vec![
+        OutputFile {
+            path: "data/atlas.json".into(),
+            bytes: json_text.into_bytes(),
+        },
+        OutputFile {
+            path: "data/atlas.csv".into(),
+            bytes: csv(atlas, config, &items).into_bytes(),
+        },
+        OutputFile {
+            path: "static/search-index.js".into(),
+            bytes: search_index(atlas, config, prepared).into_bytes(),
+        },
+    ]
+}
+
+fn fact_json<T: serde::Serialize>(f: &Fact<T>) -> Value {
+    let mut m = Map::new();
+    m.insert("value".into(), json!(f.value));
+    for (k, v) in [("cite", &f.cite), ("quote", &f.quote), ("note", &f.note)] {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    }
+    Value::Object(m)
+}
+
+fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
+    let m = e.item().expect("items only");
+    let mut r = Map::new();
+    r.insert("id".into(), json!(e.id));
+    r.insert("kind".into(), json!(e.kind.name()));
+    r.insert("title".into(), json!(m.title));
+    r.insert("name_zh".into(), json!(m.name_zh));
+    r.insert("aliases".into(), json!(m.aliases));
+    r.insert("summary".into(), json!(m.summary));
+    r.insert(
+        "url".into(),
+        json!(format!("{}{}", config.base_url, e.url_path())),
+    );
+    let date = |d: &Option<Fact<crate::entry::Date>>| {
+        d.as_ref().map(|f| {
+            fact_json(&Fact {
+                value: f.value.to_string(),
+                cite: f.cite.clone(),
+                quote: f.quote.clone(),
+                note: f.note.clone(),
+            })
+        })
+    };
+    let text = |f: &Option<Fact<String>>| f.as_ref().map(fact_json);
+    let list = |l: &Vec<Fact<String>>| l.iter().map(fact_json).collect::<Vec<_>>();
+    r.insert("designation".into(), json!(text(&m.designation)));
+    r.insert("fields".into(), json!(list(&m.fields)));
+    r.insert("established".into(), json!(date(&m.established)));
+    r.insert("ended".into(), json!(date(&m.ended)));
+    r.insert("country".into(), json!(text(&m.country)));
+    r.insert("province".into(), json!(text(&m.province)));
+    r.insert("city".into(), json!(text(&m.city)));
+    r.insert("area_km2".into(), json!(m.area_km2.as_ref().map(fact_json)));
+    r.insert("agency".into(), json!(text(&m.agency)));
+    r.insert("programs".into(), json!(list(&m.programs)));
+    r.insert("park".into(), json!(text(&m.park)));
+    r.insert("part_of".into(), json!(text(&m.part_of)));
+    r.insert("predecessor".into(), json!(text(&m.predecessor)));
+    r.insert("related".into(), json!(list(&m.related)));
+    r.insert(
+        "facts".into(),
+        json!(m.facts.iter().map(|f| json!({
+        "label": f.label, "value": f.value, "cite": f.cite, "quote": f.quote, "note": f.note,
+    })).collect::<Vec<_>>()),
+    );
+    // The inverse relations, so a reader of the data need not compute them.
+    let i = atlas.index[&e.id];
+    let inverse: Vec<Value> = atlas.incoming[i]
+        .iter()
+        .map(|&l| {
+            let link = &atlas.links[l];
+            json!({ "relation": link.rel.key(), "from": atlas.entries[link.from].id })
+        })
+        .collect();
+    r.insert("linked_from".into(), json!(inverse));
+    Value::Object(r)
+}
+
+/// One row per item; each fact column is followed by its source.
+fn csv(atlas: &Atlas, config: &Config, items: &[usize]) -> String {
+    let header = [
+        "id",
+        "kind",
+        "title",
+        "name_zh",
+        "aliases",
+        "designation",
+        "established",
+        "established_source",
+        "ended",
+        "ended_source",
+        "country",
+        "province",
+        "city",
+        "location_source",
+        "area_km2",
+        "area_km2_source",
+        "agency",
+        "agency_source",
+        "programs",
+        "park",
+        "part_of",
+        "predecessor",
+        "url",
+    ];
+    let mut out = header.join(",");
+    out.push('\n');
+    let cite = |f: Option<&Option<String>>| f.and_then(|c| c.clone()).unwrap_or_default();
+    for &i in items {
+        let e = &atlas.entries[i];
+        let m = e.item().expect("items only");
+        let val =
+            |f: &Option<Fact<String>>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+        let mut sources: Vec<String> = [&m.city, &m.province, &m.country]
+            .iter()
+            .filter_map(|f| f.as_ref().and_then(|f| f.cite.clone()))
+            .collect();
+        sources.dedup();
+        let location_source = sources.join("; ");
+        let row = [
+            e.id.clone(),
+            e.kind.name().into(),
+            m.title.clone(),
+            m.name_zh.clone().unwrap_or_default(),
+            m.aliases.join("; "),
+            val(&m.designation),
+            m.established
+                .as_ref()
+                .map(|d| d.value.to_string())
+                .unwrap_or_default(),
+            cite(m.established.as_ref().map(|f| &f.cite)),
+            m.ended
+                .as_ref()
+                .map(|d| d.value.to_string())
+                .unwrap_or_default(),
+            cite(m.ended.as_ref().map(|f| &f.cite)),
+            val(&m.country),
+            val(&m.province),
+            val(&m.city),
+            location_source,
+            m.area_km2
+                .as_ref()
+                .map(|a| a.value.to_string())
+                .unwrap_or_default(),
+            cite(m.area_km2.as_ref().map(|f| &f.cite)),
+            val(&m.agency),
+            cite(m.agency.as_ref().map(|f| &f.cite)),
+            m.programs
+                .iter()
+                .map(|p| p.value.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            val(&m.park),
+            val(&m.part_of),
+            val(&m.predecessor),
+            format!("{}{}", config.base_url, e.url_path()),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A script that sets `window.ATLAS_SEARCH`: loaded on demand by `atlas.js`,
+/// so search works from `file://` where fetching JSON does not.
+fn search_index(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> String {
+    let docs: Vec<Value> = atlas
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
+        .map(|(i, e)| {
+            let item = e.item();
+            let mut text = plain_text(&prepared[i].body.html);
+            truncate(&mut text, 1200);
+            let href = crate::markdown::href("", &e.url_path(), config.index_html_links);
+            json!({
+                "t": e.title(),
+                "z": item.and_then(|m| m.name_zh.clone()).unwrap_or_default(),
+                "a": item.map(|m| m.aliases.join(" | ")).unwrap_or_default(),
+                "k": e.kind.name(),
+                "s": e.summary(),
+                "x": text,
+                "h": href,
+            })
+        })
+        .collect();
+    format!(
+        "window.ATLAS_SEARCH = {};\n",
+        serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into())
+    )
+}
+
+/// The text of an HTML fragment, without tags, note marks or basic entities.
+pub fn plain_text(html: &str) -> String {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "li",
+        "br",
+        "div",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut in_sup = 0usize;
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        if in_sup == 0 {
+            out.push_str(&rest[..lt]);
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        match (name.as_str(), closing) {
+            ("sup", false) => in_sup += 1,
+            ("sup", true) => in_sup = in_sup.saturating_sub(1),
+            _ => {}
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    if in_sup == 0 {
+        out.push_str(rest);
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn truncate(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_note_marks() {
+        let html = "<p>Huairou<sup class=\"note-ref\"><a href=\"#n\">1</a></sup> &amp; <em>Beijing</em></p>";
+        assert_eq!(plain_text(html), "Huairou & Beijing");
+    }
+
+    #[test]
+    fn csv_quotes_when_needed() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+}
