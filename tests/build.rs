@@ -361,3 +361,33 @@ fn data_downloads_and_search_index() {
     assert!(index.starts_with("window.ATLAS_SEARCH = [{"), "{index}");
     assert!(index.contains("\"x\":\"Big science.\""), "{index}");
 }
+
+#[test]
+fn timeline_draws_dated_programs() {
+    let s = Site::new(&[
+        (
+            "content/programs/a.md",
+            "---\ntitle: Plan A\nsummary: s\nestablished: 1986\nended: 2016\n---\nx [@doe-2020, §1]\n",
+        ),
+        (
+            "content/programs/b.md",
+            "---\ntitle: Plan B\nsummary: s\nestablished: \"2006-02\"\n---\nx [@doe-2020, §1]\n",
+        ),
+        (
+            "content/programs/c.md",
+            "---\ntitle: Undated\nsummary: s\n---\nx [@doe-2020, §1]\n",
+        ),
+    ]);
+    s.build_ok();
+    let html = s.read("timeline/index.html");
+    assert!(
+        html.contains("aria-label=\"Timeline of 2 programs from 1980 to 2020\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"../programs/a/index.html\"><title>Plan A (1986–2016)</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<title>Plan B (2006-02)</title>"));
+    assert!(!html.contains("Undated ("));
+}

@@ -10,6 +10,7 @@ mod entry;
 pub mod maps;
 mod pages;
 mod theme;
+mod timeline;
 pub mod views;
 
 use std::collections::BTreeMap;

@@ -56,6 +56,7 @@ pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared], geo: &Geo) ->
     }
     p.bibliography();
     p.map();
+    p.timeline();
     p.taxonomies();
     p.special();
     p.pages
@@ -84,6 +85,7 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
         base_url: config.base_url.clone(),
         language: config.language.clone(),
         map: href("", "map/", config.index_html_links),
+        timeline: href("", "timeline/", config.index_html_links),
         home: if config.index_html_links {
             "index.html".into()
         } else {
@@ -182,6 +184,21 @@ impl Planner<'_> {
         self.add("", "home.html", "", info, |c| {
             c.insert("entries", &kinds.into_iter().collect::<BTreeMap<_, _>>());
             c.insert("map", &national);
+        });
+    }
+
+    fn timeline(&mut self) {
+        let links = self.links("../");
+        let (svg, count) = super::timeline::timeline(self.atlas, &links);
+        let info = self.info(
+            "Timeline",
+            "China's science and technology programs and plans by the year they began.",
+            "timeline/",
+            "timeline-page",
+        );
+        self.add("timeline/", "timeline.html", "../", info, |c| {
+            c.insert("svg", &svg);
+            c.insert("count", &count);
         });
     }
 

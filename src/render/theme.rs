@@ -27,6 +27,7 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/taxonomy.html",
     "templates/term.html",
     "templates/map.html",
+    "templates/timeline.html",
     "templates/404.html",
     "templates/sitemap.xml",
     "templates/atom.xml",

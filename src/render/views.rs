@@ -17,6 +17,8 @@ pub struct SiteView {
     pub home: String,
     /// Link to the map page, relative to the root.
     pub map: String,
+    /// Link to the timeline page, relative to the root.
+    pub timeline: String,
     pub menu: Vec<MenuItem>,
     pub kinds: Vec<KindView>,
     pub taxonomies: Vec<MenuItem>,
