@@ -177,18 +177,24 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
 
 /// Makes a valid id from any text: `Huairou Science City` -> `huairou-science-city`.
 pub fn suggest_id(text: &str) -> String {
+    let id = hyphenate(text, |c| c.is_ascii_alphanumeric());
+    if id.is_empty() { "entry".into() } else { id }
+}
+
+/// Lowercases `text` and joins the runs of characters `keep` accepts with
+/// single hyphens: the one rule behind ids, term slugs and heading anchors.
+pub fn hyphenate(text: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::new();
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+        if keep(c) {
+            out.extend(c.to_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
     }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() { "entry".into() } else { out }
+    let trimmed = out.trim_end_matches('-').len();
+    out.truncate(trimmed);
+    out
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -531,19 +531,11 @@ fn collect_until_end<'a>(
 
 /// Heading text -> an id: lowercase words joined by hyphens, keeping non-ASCII letters.
 pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
+    let slug = crate::load::hyphenate(text, char::is_alphanumeric);
+    if slug.is_empty() {
         "section".into()
     } else {
-        out
+        slug
     }
 }
 

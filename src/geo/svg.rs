@@ -103,7 +103,7 @@ impl Frame {
             height: 0.0,
         };
         // Fit the projected outline of the region (edges sampled: parallels curve).
-        let (mut minx, mut maxx, mut miny, mut maxy) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        let mut edge = Vec::new();
         for k in 0..=20 {
             let t = k as f64 / 20.0;
             let lon = view.lon.0 + (view.lon.1 - view.lon.0) * t;
@@ -114,13 +114,10 @@ impl Frame {
                 (view.lon.0, lat),
                 (view.lon.1, lat),
             ] {
-                let (x, y) = f.raw(a, b);
-                minx = minx.min(x);
-                maxx = maxx.max(x);
-                miny = miny.min(y);
-                maxy = maxy.max(y);
+                edge.push(f.raw(a, b));
             }
         }
+        let (minx, maxx, miny, maxy) = bounds(&edge);
         f.scale = view.width / (maxx - minx);
         f.x0 = minx;
         f.y0 = maxy;
@@ -152,13 +149,7 @@ impl Frame {
         let mut d = String::new();
         for ring in rings {
             let pts: Vec<(f64, f64)> = ring.iter().map(|&(lon, lat)| self.xy(lon, lat)).collect();
-            let (mut minx, mut maxx, mut miny, mut maxy) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-            for &(x, y) in &pts {
-                minx = minx.min(x);
-                maxx = maxx.max(x);
-                miny = miny.min(y);
-                maxy = maxy.max(y);
-            }
+            let (minx, maxx, miny, maxy) = bounds(&pts);
             let margin = 20.0;
             if maxx < -margin
                 || minx > self.width + margin
@@ -186,6 +177,14 @@ impl Frame {
         }
         d
     }
+}
+
+/// (min x, max x, min y, max y) of points.
+fn bounds(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
+    points.iter().fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+    )
 }
 
 /// One site on a map.
