@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `new`.
+//! The command line: `build`, `check`, `serve`, `new`, `schema`.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -52,6 +52,21 @@ pub enum Command {
         /// The entry's title; the id is made from it.
         title: String,
     },
+    /// Build, serve on localhost, rebuild on every change and reload open pages.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (e.g. 0.0.0.0 to be reachable from other machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
+    /// Write a JSON Schema of each kind's front matter, for editors.
+    Schema {
+        /// Output folder (default: schemas/).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Runs the command line and returns the exit code.
@@ -85,6 +100,26 @@ pub fn main_with(cli: Cli) -> i32 {
             }
         }
         Command::New { kind, title } => new_entry(&root, &kind, &title),
+        Command::Serve { port, bind } => crate::serve::serve(&crate::serve::ServeOptions {
+            port,
+            bind,
+            ..crate::serve::ServeOptions::new(root)
+        }),
+        Command::Schema { output } => {
+            let dir = output.unwrap_or_else(|| root.join(crate::schema::DEFAULT_DIR));
+            match crate::schema::write_schemas(&root, &dir) {
+                Ok(files) => {
+                    for f in files {
+                        println!("{}", f.display());
+                    }
+                    EXIT_OK
+                }
+                Err(d) => {
+                    eprint!("{d}");
+                    EXIT_CONTENT
+                }
+            }
+        }
     }
 }
 
@@ -158,7 +193,7 @@ fn new_entry(root: &Path, kind: &str, title: &str) -> i32 {
 
 /// The text of a new entry: every field of the kind, with a comment saying what it is.
 pub fn new_entry_text(kind: Kind, title: &str) -> String {
-    let mut out = String::from("---\n");
+    let mut out = format!("---\n{}\n", crate::schema::modeline(kind));
     for f in fields_of(kind) {
         let value = f.example.replace("{title}", &title.replace('"', "'"));
         let required = if f.required { "required; " } else { "" };

@@ -25,15 +25,16 @@ pub mod entry;
 pub mod geo;
 pub mod graph;
 pub mod highlight;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod schema;
+pub mod serve;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 pub use config::Config;
 use diag::{Diagnostic, Diagnostics};
@@ -69,6 +70,16 @@ pub struct BuildOptions {
 /// Runs steps 1–6: everything but writing. The files are complete only if
 /// there are no errors.
 pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
+    run_with(root, options, &mut incremental::Cache::off())
+}
+
+/// [`run`], reusing what `cache` kept from the previous run where the inputs
+/// are unchanged (see [`incremental`]); the result is the same.
+pub fn run_with(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut incremental::Cache,
+) -> BuildResult {
     let mut result = BuildResult::default();
     let diags = &mut result.diagnostics;
     let mut config = match Config::load(root) {
@@ -86,10 +97,7 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
         };
     }
     let files = load::load_content(root, diags);
-    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|f| entry::parse_entry(f, &config))
-        .collect();
+    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> = cache.parse(&files, &config);
     let mut entries = Vec::with_capacity(parsed.len());
     for (e, d) in parsed {
         diags.extend(d);
@@ -110,7 +118,7 @@ pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
             return result;
         }
     };
-    let rendered = render::render_site(&atlas, &config, &theme, &texts, &geo, diags);
+    let rendered = render::render_site(&atlas, &config, &theme, &texts, &geo, diags, cache);
     result.files = rendered.files;
     result.coverage = rendered.coverage;
     check_coverage(&config, &mut result);

@@ -12,18 +12,61 @@ pub struct FieldSpec {
     pub name: &'static str,
     pub kinds: &'static [Kind],
     pub required: bool,
+    /// What the value is, for the schema.
+    pub ty: FieldType,
     /// What the field means, for `atlas new` and the schema.
     pub doc: &'static str,
     /// The YAML written by `atlas new` (`{title}` is replaced by the title).
     pub example: &'static str,
 }
 
+/// What a field's value is: drives the JSON schema (`atlas schema`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    /// A list of texts.
+    Texts,
+    Integer,
+    /// A date: 2016, "2016-09" or "2016-09-01".
+    Date,
+    /// An http(s) URL.
+    Url,
+    /// One of [`SOURCE_KINDS`].
+    SourceKind,
+    /// A fact: the value, plain or as `{ value, cite, quote, note }`.
+    Fact(ValueType),
+    /// A list of facts.
+    Facts(ValueType),
+    /// A list of `{ label, value, cite, quote, note }`.
+    LabeledFacts,
+}
+
+/// The value of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Text,
+    Number,
+    Date,
+    /// The id of another entry.
+    Id,
+    /// A term of the `designation` vocabulary in atlas.toml.
+    Designation,
+    /// A term of the `field` vocabulary in atlas.toml.
+    Field,
+    /// One of [`PROVINCES`].
+    Province,
+}
+
+use FieldType as T;
+use ValueType as V;
+
 macro_rules! field {
-    ($name:literal, $kinds:expr, $req:literal, $doc:literal, $ex:literal) => {
+    ($name:literal, $kinds:expr, $req:literal, $ty:expr, $doc:literal, $ex:literal) => {
         FieldSpec {
             name: $name,
             kinds: $kinds,
             required: $req,
+            ty: $ty,
             doc: $doc,
             example: $ex,
         }
@@ -42,6 +85,7 @@ pub const FIELDS: &[FieldSpec] = &[
             Kind::Page
         ],
         true,
+        T::Text,
         "English name",
         "\"{title}\""
     ),
@@ -49,6 +93,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "short",
         &[Kind::Source],
         true,
+        T::Text,
         "short reference shown in notes, e.g. Grasten & Haakonsson 2023",
         "\"{title}\""
     ),
@@ -62,6 +107,7 @@ pub const FIELDS: &[FieldSpec] = &[
             Kind::Page
         ],
         true,
+        T::Text,
         "one sentence for lists, search and previews",
         "\"\""
     ),
@@ -69,6 +115,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "name_zh",
         ITEMS,
         false,
+        T::Text,
         "Chinese name, where a source gives it",
         "null"
     ),
@@ -76,6 +123,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "aliases",
         ITEMS,
         false,
+        T::Texts,
         "other names, abbreviations and misspellings found in sources",
         "[]"
     ),
@@ -83,6 +131,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "designation",
         ITEMS,
         false,
+        T::Fact(V::Designation),
         "the kind of thing, from the designation vocabulary in atlas.toml",
         "null"
     ),
@@ -90,6 +139,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "fields",
         ITEMS,
         false,
+        T::Facts(V::Field),
         "research fields, from the field vocabulary",
         "[]"
     ),
@@ -97,6 +147,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "established",
         ITEMS,
         false,
+        T::Fact(V::Date),
         "date founded, launched or approved: 2016, \"2016-09\" or \"2016-09-01\"; cite it as { value: 2016, cite: \"source-id, §1\" }",
         "null"
     ),
@@ -104,6 +155,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "ended",
         &[Kind::Program],
         false,
+        T::Fact(V::Date),
         "date the program ended or was superseded",
         "null"
     ),
@@ -111,6 +163,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "country",
         PLACES,
         false,
+        T::Fact(V::Text),
         "country; China when absent",
         "China"
     ),
@@ -118,14 +171,23 @@ pub const FIELDS: &[FieldSpec] = &[
         "province",
         PLACES,
         false,
+        T::Fact(V::Province),
         "Chinese provincial-level division",
         "null"
     ),
-    field!("city", PLACES, false, "city or district", "null"),
+    field!(
+        "city",
+        PLACES,
+        false,
+        T::Fact(V::Text),
+        "city or district",
+        "null"
+    ),
     field!(
         "area_km2",
         &[Kind::Park],
         false,
+        T::Fact(V::Number),
         "area in square kilometres",
         "null"
     ),
@@ -133,6 +195,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "agency",
         &[Kind::Program, Kind::Lab],
         false,
+        T::Fact(V::Text),
         "lead ministry or agency (program); host institution (lab)",
         "null"
     ),
@@ -140,6 +203,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "programs",
         PLACES,
         false,
+        T::Facts(V::Id),
         "ids of programs the entry belongs to",
         "[]"
     ),
@@ -147,6 +211,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "park",
         &[Kind::Lab],
         false,
+        T::Fact(V::Id),
         "id of the park the lab is in",
         "null"
     ),
@@ -154,6 +219,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "part_of",
         ITEMS,
         false,
+        T::Fact(V::Id),
         "id of a larger entry of the same kind",
         "null"
     ),
@@ -161,6 +227,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "predecessor",
         &[Kind::Program],
         false,
+        T::Fact(V::Id),
         "id of the program this one replaced",
         "null"
     ),
@@ -168,6 +235,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "related",
         ITEMS,
         false,
+        T::Facts(V::Id),
         "ids of other related entries",
         "[]"
     ),
@@ -175,6 +243,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "facts",
         ITEMS,
         false,
+        T::LabeledFacts,
         "further facts: a list of { label, value, cite, quote, note }",
         "[]"
     ),
@@ -182,6 +251,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "updated",
         ITEMS,
         false,
+        T::Date,
         "date the entry was last reviewed",
         "null"
     ),
@@ -189,6 +259,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "authors",
         &[Kind::Source],
         false,
+        T::Texts,
         "authors, as printed",
         "[]"
     ),
@@ -196,6 +267,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "year",
         &[Kind::Source],
         false,
+        T::Integer,
         "year of publication",
         "null"
     ),
@@ -203,6 +275,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "date",
         &[Kind::Source],
         false,
+        T::Date,
         "full date of publication",
         "null"
     ),
@@ -210,6 +283,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "publisher",
         &[Kind::Source],
         false,
+        T::Text,
         "publisher or institution",
         "null"
     ),
@@ -217,6 +291,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "venue",
         &[Kind::Source],
         false,
+        T::Text,
         "journal, newspaper or series",
         "null"
     ),
@@ -224,6 +299,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "kind",
         &[Kind::Source],
         true,
+        T::SourceKind,
         "report, article, slides, paper, book or web",
         "report"
     ),
@@ -231,6 +307,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "url",
         &[Kind::Source],
         false,
+        T::Url,
         "the publisher's page for the source",
         "null"
     ),
@@ -238,6 +315,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "accessed",
         &[Kind::Source],
         false,
+        T::Date,
         "date the URL was accessed",
         "null"
     ),
@@ -245,6 +323,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "language",
         &[Kind::Source],
         false,
+        T::Text,
         "language code, e.g. en or zh",
         "en"
     ),
@@ -252,6 +331,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "text",
         &[Kind::Source],
         false,
+        T::Text,
         "file name of the source's plain text in sources_text_dir, for quote checks",
         "null"
     ),
@@ -259,6 +339,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "menu",
         &[Kind::Page],
         false,
+        T::Integer,
         "position in the site menu",
         "null"
     ),

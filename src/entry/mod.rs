@@ -13,7 +13,7 @@ mod value;
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use fields::{FIELDS, FieldSpec, fields_of};
+pub use fields::{FIELDS, FieldSpec, FieldType, PROVINCES, SOURCE_KINDS, ValueType, fields_of};
 pub use front::{KeyIndex, split_front_matter};
 pub use parse::parse_entry;
 pub use value::{Date, Fact, LabeledFact};

@@ -47,23 +47,26 @@ pub struct MapFigure {
     pub count: usize,
 }
 
-fn marks(atlas: &Atlas, geo: &Geo, links: &Links, current: Option<usize>) -> Vec<Mark> {
+fn marks(atlas: &Atlas, geo: &Geo, links: &Links) -> Vec<Mark> {
     geo.points()
-        .map(|(site, lonlat)| {
-            let e = &atlas.entries[site.entry];
-            Mark {
-                href: links.href(&e.url_path()),
-                title: e.title().to_string(),
-                kind: e.kind.name().to_string(),
-                lonlat,
-                current: current == Some(site.entry),
-                foreign: e
-                    .item()
-                    .and_then(|m| m.country.as_ref())
-                    .is_some_and(|c| c.value != "China"),
-            }
-        })
+        .map(|(site, lonlat)| mark(atlas, links, site.entry, lonlat, false))
         .collect()
+}
+
+/// The mark of entry `i` at `lonlat`.
+fn mark(atlas: &Atlas, links: &Links, i: usize, lonlat: (f64, f64), current: bool) -> Mark {
+    let e = &atlas.entries[i];
+    Mark {
+        href: links.href(&e.url_path()),
+        title: e.title().to_string(),
+        kind: e.kind.name().to_string(),
+        lonlat,
+        current,
+        foreign: e
+            .item()
+            .and_then(|m| m.country.as_ref())
+            .is_some_and(|c| c.value != "China"),
+    }
 }
 
 /// The location of entry `i` with small maps, if it has a location.
@@ -79,11 +82,8 @@ pub fn location(atlas: &Atlas, geo: &Geo, i: usize, links: &Links) -> Option<Loc
             unlocated: true,
         });
     };
-    // Only this entry's mark, so each page stays small.
-    let mark = marks(atlas, geo, links, Some(i))
-        .into_iter()
-        .filter(|m| m.current)
-        .collect::<Vec<_>>();
+    // Only this entry's mark, so each page stays small (and the build linear).
+    let mark = [mark(atlas, links, i, lonlat, true)];
     let maps = views_for(lonlat)
         .into_iter()
         .map(|v| {
@@ -111,7 +111,7 @@ pub fn location(atlas: &Atlas, geo: &Geo, i: usize, links: &Links) -> Option<Loc
 
 /// Every view with all marks, for the map page (`root` is its prefix).
 pub fn figures(atlas: &Atlas, geo: &Geo, links: &Links) -> Vec<MapFigure> {
-    let all = marks(atlas, geo, links, None);
+    let all = marks(atlas, geo, links);
     VIEWS
         .iter()
         .map(|v| {

@@ -4,6 +4,9 @@
 //! 2. Check quotes against the sources' texts; gather "cited by" lists.
 //! 3. Make the list of pages, each a template and a context of views.
 //! 4. Render every page in parallel with Tera; add static files.
+//!
+//! Steps 1 and 4 go through an [`incremental::Cache`](crate::incremental),
+//! which `atlas serve` uses to skip entries and pages whose inputs are unchanged.
 
 mod data;
 mod entry;
@@ -15,14 +18,13 @@ pub mod views;
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
 use crate::cite::{Coverage, SourceTexts};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::entry::Kind;
 use crate::geo::Geo;
 use crate::graph::Atlas;
+use crate::incremental::Cache;
 
 pub use entry::{Prepared, esc};
 pub use theme::Theme;
@@ -50,11 +52,9 @@ pub fn render_site(
     texts: &SourceTexts,
     geo: &Geo,
     diags: &mut Diagnostics,
+    cache: &mut Cache,
 ) -> Rendered {
-    let prepared: Vec<Prepared> = (0..atlas.entries.len())
-        .into_par_iter()
-        .map(|i| entry::prepare(atlas, i, config))
-        .collect();
+    let prepared = cache.prepare(atlas, config, |i| entry::prepare(atlas, i, config));
     let mut coverage = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {
         diags.extend(p.diags.iter().cloned());
@@ -75,18 +75,15 @@ pub fn render_site(
             };
         }
     };
-    let pages = pages::plan(atlas, config, &prepared, geo);
-    let results: Vec<Result<OutputFile, Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            tera.render(&page.template, &page.context)
-                .map(|html| OutputFile {
-                    path: page.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| theme.diagnostic(&e))
-        })
-        .collect();
+    let pages = pages::plan(atlas, config, &prepared, geo, cache.is_on());
+    let results = cache.render(theme, &pages, |page| {
+        tera.render(&page.template, &page.context)
+            .map(|html| OutputFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|e| theme.diagnostic(&e))
+    });
     let mut files = Vec::with_capacity(results.len() + theme.statics.len() + 1);
     let mut reported = std::collections::HashSet::new();
     for r in results {
@@ -112,6 +109,7 @@ pub fn render_site(
     });
     files.extend(maps::static_files(atlas, config, geo));
     files.extend(data::files(atlas, config, &prepared));
+    cache.keep_prepared(prepared);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, coverage }
 }

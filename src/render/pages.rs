@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::entry::{Entry, Kind, url_path};
 use crate::geo::Geo;
 use crate::graph::{Atlas, Taxonomy};
+use crate::incremental::PageContext;
 use crate::markdown::{Links, href};
 
 /// One page to render.
@@ -19,6 +20,20 @@ pub struct Page {
     pub path: String,
     pub template: String,
     pub context: Context,
+    /// A digest of the context, when planning for an incremental rebuild.
+    pub digest: Option<u64>,
+}
+
+impl crate::incremental::PlannedPage for Page {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn template(&self) -> &str {
+        &self.template
+    }
+    fn digest(&self) -> Option<u64> {
+        self.digest
+    }
 }
 
 struct Planner<'a> {
@@ -27,16 +42,24 @@ struct Planner<'a> {
     geo: &'a Geo,
     site: SiteView,
     pages: Vec<Page>,
+    digests: bool,
 }
 
-/// Plans every page of the site.
-pub fn plan(atlas: &Atlas, config: &Config, prepared: &[Prepared], geo: &Geo) -> Vec<Page> {
+/// Plans every page of the site, taking a digest of each context if `digests`.
+pub fn plan(
+    atlas: &Atlas,
+    config: &Config,
+    prepared: &[Prepared],
+    geo: &Geo,
+    digests: bool,
+) -> Vec<Page> {
     let mut p = Planner {
         atlas,
         config,
         geo,
         site: site_view(atlas, config),
         pages: Vec::new(),
+        digests,
     };
     p.home();
     for kind in Kind::ITEMS {
@@ -133,13 +156,14 @@ impl Planner<'_> {
         template: &str,
         root: &str,
         info: PageInfo,
-        extra: impl FnOnce(&mut Context),
+        extra: impl FnOnce(&mut PageContext),
     ) {
-        let mut context = Context::new();
+        let mut context = PageContext::new(self.digests);
         context.insert("site", &self.site);
         context.insert("root", root);
         context.insert("page", &info);
         extra(&mut context);
+        let (context, digest) = context.finish();
         let file = if path.is_empty() || path.ends_with('/') {
             format!("{path}index.html")
         } else {
@@ -149,6 +173,7 @@ impl Planner<'_> {
             path: file,
             template: template.into(),
             context,
+            digest,
         });
     }
 

@@ -1,0 +1,467 @@
+//! `atlas serve`: build, serve the site from memory, watch, rebuild, reload.
+//!
+//! 1. Bind the address first (so the base URL is known and a busy port is
+//!    reported at once), then build with an [`incremental::Cache`].
+//! 2. Serve the last good build's files from memory ([`http`] maps request
+//!    paths onto them and refuses anything outside the site). HTML gets the
+//!    live script, and the error overlay while the build fails.
+//! 3. Watch the project ([`watch`]); on each change, rebuild incrementally
+//!    and push over server-sent events either `reload` (with the paths that
+//!    changed) or `build-error` (the overlay). A failed build keeps the last
+//!    good site; nothing a file does can stop the server.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::StreamExt as _;
+use tokio::sync::broadcast;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::incremental::Cache;
+use crate::render::OutputFile;
+use crate::{BuildOptions, BuildResult};
+
+pub use http::{Target, content_type, overlay, percent_decode, resolve};
+pub use watch::is_relevant;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The project folder.
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// How long the files must be quiet before a rebuild.
+    pub debounce: Duration,
+    /// Print each rebuild's result to the terminal.
+    pub verbose: bool,
+}
+
+impl ServeOptions {
+    pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            root: root.into(),
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 1111,
+            debounce: Duration::from_millis(50),
+            verbose: true,
+        }
+    }
+}
+
+/// A message to open pages.
+#[derive(Debug, Clone)]
+enum Live {
+    /// A build succeeded; these site paths changed.
+    Reload(Arc<Vec<String>>),
+    /// A build failed: the overlay to show.
+    Error(Arc<String>),
+}
+
+impl Live {
+    fn event(&self) -> Event {
+        match self {
+            Live::Reload(paths) => Event::default()
+                .event("reload")
+                .data(serde_json::to_string(&**paths).unwrap_or_else(|_| "[\"*\"]".into())),
+            Live::Error(html) => Event::default()
+                .event("build-error")
+                .data(serde_json::to_string(&**html).unwrap_or_default()),
+        }
+    }
+}
+
+/// What is being served.
+#[derive(Default)]
+struct Site {
+    /// The last good build, by site path.
+    files: HashMap<String, Bytes>,
+    /// The overlay, while the latest build fails.
+    overlay: Option<Arc<String>>,
+    /// Changes with every build, so a reconnecting page knows it missed one.
+    generation: String,
+}
+
+struct Shared {
+    site: RwLock<Arc<Site>>,
+    live: broadcast::Sender<Live>,
+}
+
+impl Shared {
+    fn site(&self) -> Arc<Site> {
+        self.site
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
+    }
+}
+
+/// A running server. Dropping it stops the server and the watcher.
+pub struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    runtime: Option<tokio::runtime::Runtime>,
+    rebuilder: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The site's URL, e.g. `http://127.0.0.1:1111/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Serves until the process is stopped.
+    pub fn wait(mut self) {
+        if let Some(t) = self.rebuilder.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+        if let Some(t) = self.rebuilder.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Binds, builds, and starts serving and watching in the background.
+pub fn start(options: &ServeOptions) -> Result<Server, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("atlas-serve")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let wanted = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(wanted))
+        .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {wanted}: {e}"))?;
+    let (live, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(Site::default())),
+        live,
+    });
+    let mut rebuilder = Rebuilder {
+        root: options.root.clone(),
+        build: BuildOptions {
+            base_url: Some(base_url(addr)),
+        },
+        cache: Cache::new(),
+        shared: shared.clone(),
+        builds: 0,
+        instance: format!("{:x}", std::process::id() as u128 ^ now_nanos()),
+        verbose: options.verbose,
+    };
+    rebuilder.rebuild("initial build");
+    let watch = watch::Watch::start(&options.root, options.debounce)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread_stop = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("atlas-rebuild".into())
+        .spawn(move || rebuilder.run(watch, &thread_stop))
+        .map_err(|e| format!("cannot start the watcher: {e}"))?;
+    let app = router(shared);
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(Server {
+        addr,
+        stop,
+        runtime: Some(runtime),
+        rebuilder: Some(thread),
+    })
+}
+
+/// The base URL a served site is built with, so canonical links and the 404
+/// page (which links from the site's absolute path) work on the local server.
+fn base_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Rebuilds on changes and publishes the result.
+struct Rebuilder {
+    root: PathBuf,
+    build: BuildOptions,
+    cache: Cache,
+    shared: Arc<Shared>,
+    builds: u64,
+    instance: String,
+    verbose: bool,
+}
+
+impl Rebuilder {
+    fn run(&mut self, mut watch: watch::Watch, stop: &AtomicBool) {
+        while !stop.load(Ordering::SeqCst) {
+            match watch.wait(Duration::from_millis(200)) {
+                watch::Changes::Relevant(paths) => {
+                    let what = match paths.as_slice() {
+                        [one] => crate::load::display_path(Path::new(""), one),
+                        many => format!("{} changes", many.len()),
+                    };
+                    self.rebuild(&what);
+                }
+                watch::Changes::None => {}
+                watch::Changes::Closed => return,
+            }
+        }
+    }
+
+    fn rebuild(&mut self, what: &str) {
+        let started = Instant::now();
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            crate::run_with(&self.root, &self.build, &mut self.cache)
+        }));
+        self.builds += 1;
+        let result = match run {
+            Ok(r) => r,
+            Err(panic) => {
+                // A bug, not the content's fault: start over with an empty cache.
+                self.cache = Cache::new();
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let mut r = BuildResult::default();
+                r.diagnostics.push(crate::diag::Diagnostic::error(format!(
+                    "internal error while building: {why}"
+                )));
+                r
+            }
+        };
+        let report = result.diagnostics.render();
+        if self.verbose && !report.is_empty() {
+            eprint!("{report}");
+        }
+        if result.diagnostics.has_errors() {
+            let overlay = Arc::new(overlay(&report));
+            self.publish(None, Some(overlay.clone()));
+            let _ = self.shared.live.send(Live::Error(overlay));
+            if self.verbose {
+                eprintln!("{what}: build failed; still serving the last good site");
+            }
+            return;
+        }
+        let changed = self.publish(Some(result), None);
+        if self.verbose {
+            eprintln!(
+                "{what}: rebuilt in {} ms, {} file(s) changed",
+                started.elapsed().as_millis(),
+                changed.len()
+            );
+        }
+        let _ = self.shared.live.send(Live::Reload(Arc::new(changed)));
+    }
+
+    /// Swaps in a good build (returning the paths that changed) or sets the
+    /// overlay over the last good one.
+    fn publish(&self, build: Option<BuildResult>, overlay: Option<Arc<String>>) -> Vec<String> {
+        let old = self.shared.site();
+        let (files, changed) = match build {
+            Some(result) => {
+                let changed = changed_paths(&old.files, &result.files);
+                let files = result
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, Bytes::from(f.bytes)))
+                    .collect();
+                (files, changed)
+            }
+            None => (old.files.clone(), Vec::new()),
+        };
+        let site = Site {
+            files,
+            overlay,
+            generation: format!("{}-{}", self.instance, self.builds),
+        };
+        match self.shared.site.write() {
+            Ok(mut s) => *s = Arc::new(site),
+            Err(e) => *e.into_inner() = Arc::new(site),
+        }
+        changed
+    }
+}
+
+/// The site paths whose bytes differ between the served files and a new
+/// build, and those only one of them has.
+fn changed_paths(old: &HashMap<String, Bytes>, new: &[OutputFile]) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|f| old.get(&f.path).map(|b| b.as_ref()) != Some(f.bytes.as_slice()))
+        .map(|f| f.path.clone())
+        .collect();
+    let kept: std::collections::HashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+    changed.extend(old.keys().filter(|p| !kept.contains(p.as_str())).cloned());
+    changed.sort();
+    changed
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(http::SCRIPT_PATH, get(script))
+        .route(http::EVENTS_PATH, get(events))
+        .fallback(page)
+        .with_state(shared)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+}
+
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, content_type("live.js"))],
+        http::SCRIPT,
+    )
+        .into_response()
+}
+
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
+    let receiver = shared.live.subscribe();
+    let site = shared.site();
+    let mut first = vec![
+        Event::default()
+            .event("hello")
+            .data(site.generation.clone())
+            .retry(Duration::from_millis(500)),
+    ];
+    if let Some(o) = &site.overlay {
+        first.push(Live::Error(o.clone()).event());
+    }
+    let updates = futures_util::stream::unfold(receiver, |mut rx| async move {
+        match rx.recv().await {
+            Ok(live) => Some((live.event(), rx)),
+            // Missed messages: reload to be sure.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((Live::Reload(Arc::new(vec!["*".into()])).event(), rx))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    });
+    let stream = futures_util::stream::iter(first)
+        .chain(updates)
+        .map(Ok::<_, Infallible>);
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let site = shared.site();
+    let target = resolve(request.uri().path(), |p| site.files.contains_key(p));
+    match target {
+        Target::Folder(to) => {
+            let location = match request.uri().query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
+        }
+        Target::File(path) => match site.files.get(&path) {
+            Some(bytes) => file_response(&site, &path, bytes.clone(), StatusCode::OK),
+            None => not_found(&site),
+        },
+        Target::Invalid => not_found(&site),
+    }
+}
+
+/// The site's own 404 page, with status 404.
+fn not_found(site: &Site) -> Response {
+    match site.files.get("404.html") {
+        Some(bytes) => file_response(site, "404.html", bytes.clone(), StatusCode::NOT_FOUND),
+        None => file_response(
+            site,
+            "404.html",
+            Bytes::from_static(http::NO_SITE.as_bytes()),
+            StatusCode::NOT_FOUND,
+        ),
+    }
+}
+
+fn file_response(site: &Site, path: &str, bytes: Bytes, status: StatusCode) -> Response {
+    let body = if http::is_html(path) {
+        Body::from(http::inject(
+            &bytes,
+            site.overlay.as_deref().map(String::as_str),
+        ))
+    } else {
+        Body::from(bytes)
+    };
+    (status, [(header::CONTENT_TYPE, content_type(path))], body).into_response()
+}
+
+/// Runs `atlas serve` until the process is stopped; returns the exit code.
+pub fn serve(options: &ServeOptions) -> i32 {
+    let server = match start(options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.contains("listen") {
+                eprintln!("  = hint: pick another port with --port, e.g. --port 1112");
+            }
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    eprintln!(
+        "serving {} at {} (watching content/, themes/, geodata/ and atlas.toml; Ctrl-C to stop)",
+        options.root.display(),
+        server.url()
+    );
+    server.wait();
+    crate::cli::EXIT_OK
+}

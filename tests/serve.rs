@@ -1,0 +1,380 @@
+//! `atlas serve` over HTTP: live reload, the error overlay, path safety,
+//! content types and concurrent requests. The client is a minimal HTTP/1.1
+//! request over a `TcpStream`; every wait has a deadline.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use atlas::serve::{ServeOptions, Server};
+use common::{Site, park};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn start(site: &Site) -> Server {
+    let mut options = ServeOptions::new(site.root());
+    options.port = 0;
+    options.verbose = false;
+    atlas::serve::start(&options).expect("server starts")
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Sends `GET <target>` exactly as given (no normalisation) and reads the reply.
+fn get(addr: SocketAddr, target: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read reply");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let bytes = raw[split..].to_vec();
+    let body = String::from_utf8_lossy(&bytes).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head,
+        body,
+        bytes,
+    }
+}
+
+/// An open server-sent events stream.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        write!(
+            stream,
+            "GET /__atlas/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let mut e = Events {
+            stream,
+            seen: String::new(),
+        };
+        e.wait_for("event: hello");
+        e
+    }
+
+    /// Reads until an event containing `needle` arrives; returns that event.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut buf = [0u8; 8192];
+        loop {
+            if let Some(at) = self.seen.find(needle) {
+                let start = self.seen[..at].rfind("\n\n").map_or(0, |i| i + 2);
+                let end = self.seen[at..]
+                    .find("\n\n")
+                    .map_or(self.seen.len(), |i| at + i);
+                let event = self.seen[start..end].to_string();
+                self.seen.drain(..end);
+                return event;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no `{needle}` on the event stream; got:\n{}",
+                self.seen
+            );
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("event stream: {e}"),
+            }
+        }
+    }
+}
+
+/// Polls `check` until it holds or the deadline passes.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn edits_reload_and_errors_show_an_overlay_over_the_last_good_page() {
+    let site = Site::new(&[
+        (
+            "content/parks/test-park.md",
+            &park("", "First text [@doe-2020, §1].\n"),
+        ),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\nsummary: About.\n---\nAbout [@doe-2020, §2].\n",
+        ),
+    ]);
+    let server = start(&site);
+    let addr = server.addr();
+    let page = get(addr, "/parks/test-park/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("First text"));
+    assert!(
+        page.body
+            .contains("<script src=\"/__atlas/live.js\"></script></body>")
+    );
+    assert!(!page.body.contains("atlas-overlay"));
+    let mut events = Events::open(addr);
+
+    // An edit: the new page is served and open pages are told to reload it.
+    site.write(
+        "content/parks/test-park.md",
+        &park("", "Second text [@doe-2020, §1].\n"),
+    );
+    let reload = events.wait_for("event: reload");
+    assert!(reload.contains("parks/test-park/index.html"), "{reload}");
+    assert!(get(addr, "/parks/test-park/").body.contains("Second text"));
+
+    // An error: the overlay carries the terminal's message; the last good
+    // page is still served.
+    site.write(
+        "content/parks/test-park.md",
+        &park("", "Broken [@nobody-2021, §1].\n"),
+    );
+    let error = events.wait_for("event: build-error");
+    let terminal = atlas::run(site.root(), &atlas::BuildOptions::default())
+        .diagnostics
+        .render();
+    assert!(
+        terminal.contains("content/parks/test-park.md:5:"),
+        "{terminal}"
+    );
+    let escaped = atlas::render::esc(&terminal);
+    assert!(
+        error.contains(&serde_json::to_string(&escaped).unwrap()[1..40]),
+        "{error}"
+    );
+    let page = get(addr, "/parks/test-park/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Second text"), "the last good page");
+    assert!(page.body.contains("id=\"atlas-overlay\""));
+    assert!(page.body.contains("<pre"));
+    assert!(page.body.contains(&escaped), "the terminal's text, escaped");
+    // Every page shows it, and so does a newly opened event stream.
+    assert!(get(addr, "/about/").body.contains("atlas-overlay"));
+    Events::open(addr).wait_for("event: build-error");
+
+    // The fix clears it.
+    site.write(
+        "content/parks/test-park.md",
+        &park("", "Fixed text [@doe-2020, §1].\n"),
+    );
+    events.wait_for("event: reload");
+    let page = get(addr, "/parks/test-park/");
+    assert!(page.body.contains("Fixed text"));
+    assert!(!page.body.contains("atlas-overlay"));
+
+    // Editors' temporary files, a deleted file and a renamed folder do not
+    // stop the server.
+    site.write("content/parks/.test-park.md.swp", "\0binary");
+    site.write("content/parks/test-park.md~", "backup");
+    std::fs::remove_file(site.root().join("content/pages/about.md")).unwrap();
+    eventually("the deleted page to go", || {
+        get(addr, "/about/").status == 404
+    });
+    std::fs::rename(
+        site.root().join("content/parks"),
+        site.root().join("content/parkz"),
+    )
+    .unwrap();
+    eventually("the renamed folder's entry to go", || {
+        get(addr, "/parks/test-park/").status == 404
+    });
+    std::fs::rename(
+        site.root().join("content/parkz"),
+        site.root().join("content/parks"),
+    )
+    .unwrap();
+    eventually("the folder to come back", || {
+        get(addr, "/parks/test-park/").status == 200
+    });
+    // The folder is watched again after coming back.
+    site.write(
+        "content/parks/test-park.md",
+        &park("", "Back again [@doe-2020, §1].\n"),
+    );
+    eventually("an edit in the renamed-back folder", || {
+        get(addr, "/parks/test-park/").body.contains("Back again")
+    });
+    // A broken config is an error too, and fixing it recovers.
+    site.write("atlas.toml", "title = \n");
+    events.wait_for("event: build-error");
+    site.write("atlas.toml", common::CONFIG);
+    events.wait_for("event: reload");
+    assert_eq!(get(addr, "/").status, 200);
+}
+
+#[test]
+fn paths_outside_the_site_are_never_served() {
+    let site = Site::new(&[("content/parks/p.md", &park("", "Text [@doe-2020, §1].\n"))]);
+    site.write("secret.txt", "TOP SECRET");
+    let server = start(&site);
+    let addr = server.addr();
+    assert_eq!(get(addr, "/").status, 200);
+    for target in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/static/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/%2fetc/passwd",
+        "/C:/Windows/win.ini",
+        "/./index.html",
+        "/%00",
+        "/%ff",
+        "/atlas.toml",
+        "/content/parks/p.md",
+    ] {
+        let r = get(addr, target);
+        assert_eq!(r.status, 404, "{target}: {}", r.head);
+        assert!(!r.body.contains("TOP SECRET") && !r.body.contains("root:"));
+        assert!(
+            r.body.contains("Page not found"),
+            "{target}: the site's 404 page"
+        );
+    }
+    // A raw backslash is not even a valid request target.
+    let r = get(addr, "/..\\secret.txt");
+    assert!(r.status == 400 || r.status == 404, "{}", r.head);
+    assert!(!r.body.contains("TOP SECRET"));
+}
+
+#[test]
+fn content_types_folders_and_the_404_page() {
+    let site = Site::new(&[("content/parks/p.md", &park("", "Text [@doe-2020, §1].\n"))]);
+    for (name, bytes) in [
+        ("pixel.png", &b"\x89PNG\r\n\x1a\n"[..]),
+        ("icon.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ("data.json", b"{}"),
+        (
+            "shape.geojson",
+            b"{\"type\":\"FeatureCollection\",\"features\":[]}",
+        ),
+        ("notes.txt", b"notes"),
+    ] {
+        site.write_bytes(&format!("themes/default/static/{name}"), bytes);
+    }
+    let server = start(&site);
+    let addr = server.addr();
+    for (path, ty) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/parks/p/index.html", "text/html; charset=utf-8"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/static/atlas.js", "text/javascript; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/static/pixel.png", "image/png"),
+        ("/static/icon.svg", "image/svg+xml"),
+        ("/static/data.json", "application/json"),
+        ("/static/shape.geojson", "application/geo+json"),
+        ("/static/notes.txt", "text/plain; charset=utf-8"),
+        ("/__atlas/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ty), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+    }
+    // Only HTML gets the live script; the file on disk never does.
+    assert!(!get(addr, "/sitemap.xml").body.contains("live.js"));
+    assert_eq!(get(addr, "/static/pixel.png").bytes, b"\x89PNG\r\n\x1a\n");
+    // A folder without its slash is redirected, keeping the query.
+    let r = get(addr, "/parks/p?x=1");
+    assert_eq!(r.status, 308);
+    assert_eq!(r.header("location"), Some("/parks/p/?x=1"));
+    let r = get(addr, "/parks/nothing-here/");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("Page not found"));
+    assert!(r.body.contains("/__atlas/live.js"));
+    // serve writes no site/ folder.
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn many_concurrent_requests() {
+    let site = Site::new(&[("content/parks/p.md", &park("", "Text [@doe-2020, §1].\n"))]);
+    let server = start(&site);
+    let addr = server.addr();
+    let threads: Vec<_> = (0..16)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..20 {
+                    let path = match (t + i) % 4 {
+                        0 => "/",
+                        1 => "/parks/p/",
+                        2 => "/static/style.css",
+                        _ => "/missing/",
+                    };
+                    let r = get(addr, path);
+                    let want = if path == "/missing/" { 404 } else { 200 };
+                    assert_eq!(r.status, want, "{path}");
+                }
+            })
+        })
+        .collect();
+    // Open event streams do not hold up other requests.
+    let _events: Vec<Events> = (0..4).map(|_| Events::open(addr)).collect();
+    for t in threads {
+        t.join().expect("a client thread");
+    }
+}
+
+#[test]
+fn a_busy_port_is_an_error_not_a_panic() {
+    let site = Site::new(&[]);
+    let first = start(&site);
+    let mut options = ServeOptions::new(site.root());
+    options.port = first.addr().port();
+    options.verbose = false;
+    let Err(e) = atlas::serve::start(&options) else {
+        panic!("a second server on the same port");
+    };
+    assert!(e.contains("cannot listen"), "{e}");
+}
