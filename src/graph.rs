@@ -206,6 +206,8 @@ impl Atlas {
 
     fn resolve_relations(&mut self, diags: &mut Diagnostics) {
         let mut links = Vec::new();
+        // A relation declared twice is one link.
+        let mut seen = std::collections::HashSet::new();
         for (from, entry) in self.entries.iter().enumerate() {
             let Some(item) = entry.item() else { continue };
             let declared: [(Rel, Vec<&Fact<String>>); 5] = [
@@ -218,9 +220,7 @@ impl Atlas {
             for (rel, targets) in declared {
                 for target in targets {
                     if let Some(to) = self.resolve(entry, rel, &target.value, diags)
-                        && !links
-                            .iter()
-                            .any(|l: &Link| l.from == from && l.to == to && l.rel == rel)
+                        && seen.insert((from, to, rel))
                     {
                         links.push(Link {
                             rel,

@@ -196,8 +196,9 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
                 .to_string()
         };
         let id = get("id");
-        let at = locate_feature(&text, index, &id);
-        let here = |d: Diagnostic| d.at(&rel, &text, at.clone());
+        // Located only when there is something to report: finding a
+        // feature in the text is a search of the whole file.
+        let here = |d: Diagnostic| d.at(&rel, &text, locate_feature(&text, index, &id));
         let what = if id.is_empty() {
             format!("feature {index}")
         } else {

@@ -258,7 +258,9 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
         h = f.height,
     );
     let radius = if view.width >= 1000.0 { 4.0 } else { 5.5 };
-    let mut placed: Vec<(f64, f64)> = Vec::new();
+    // Marks already placed, by grid cell, to find crowds in constant time.
+    let cell = radius * 1.5;
+    let mut placed: std::collections::HashMap<(i64, i64), usize> = std::collections::HashMap::new();
     let mut ordered: Vec<&Mark> = marks.iter().filter(|m| shows(view, m)).collect();
     // Draw the current entry last, on top.
     ordered.sort_by_key(|m| m.current);
@@ -266,11 +268,9 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
         let (mut x, mut y) = f.xy(m.lonlat.0, m.lonlat.1);
         // Sites at (nearly) the same place fan out on a small spiral so each
         // stays visible and clickable; positions are approximate anyway.
-        let crowd = placed
-            .iter()
-            .filter(|p| (p.0 - x).hypot(p.1 - y) < radius * 1.5)
-            .count();
-        placed.push((x, y));
+        let key = ((x / cell).floor() as i64, (y / cell).floor() as i64);
+        let crowd = *placed.get(&key).unwrap_or(&0);
+        *placed.entry(key).or_default() += 1;
         // On the national and world maps crowds stay put: the insets fan them out.
         if crowd > 0 && !m.current && view.width < 1000.0 {
             let k = crowd as f64;

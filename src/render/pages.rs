@@ -15,6 +15,9 @@ use crate::graph::{Atlas, Taxonomy};
 use crate::incremental::PageContext;
 use crate::markdown::{Links, href};
 
+/// How many entries of each kind the home page lists.
+const HOME_PREVIEW: usize = 12;
+
 /// One page to render.
 pub struct Page {
     pub path: String,
@@ -195,8 +198,10 @@ impl Planner<'_> {
             .map(|&k| {
                 (
                     k.name().to_string(),
+                    // The home page previews a dozen of each kind.
                     self.atlas
                         .of_kind(k)
+                        .take(HOME_PREVIEW)
                         .map(|i| card(self.atlas, i, &links))
                         .collect(),
                 )
