@@ -105,7 +105,7 @@ pub fn render_site(
     }
     files.push(OutputFile {
         path: "static/highlight.css".into(),
-        bytes: crate::highlight::theme_css().into_bytes(),
+        bytes: crate::highlight::theme_css().as_bytes().to_vec(),
     });
     files.extend(maps::static_files(atlas, config, geo));
     files.extend(data::files(atlas, config, &prepared));
