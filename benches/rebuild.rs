@@ -19,10 +19,15 @@
 
 #[path = "corpus.rs"]
 mod corpus;
+// The same client the serve tests use; the bench reads only some of it.
+#[path = "../tests/common/http.rs"]
+#[allow(dead_code)]
+mod http;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
+
+use http::{Events, get};
 use std::time::{Duration, Instant};
 
 fn env_list(name: &str, default: &str) -> Vec<usize> {
@@ -185,7 +190,7 @@ fn time_write(
     events.wait_for(&format!("\"{page}\""));
     let to_event = started.elapsed();
     let deadline = started + Duration::from_secs(600);
-    while !get(addr, &format!("/{page}")).contains(marker) {
+    while !get(addr, &format!("/{page}")).body.contains(marker) {
         assert!(Instant::now() < deadline, "the edit never showed up");
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -209,61 +214,4 @@ fn report(what: &str, times: &[Timing]) {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn get(addr: SocketAddr, target: &str) -> String {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request");
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    String::from_utf8_lossy(&raw).into_owned()
-}
-
-/// A server-sent events stream, read with a deadline.
-struct Events {
-    stream: TcpStream,
-    seen: String,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(addr).expect("connect");
-        write!(
-            stream,
-            "GET /__atlas/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-        )
-        .expect("request");
-        stream
-            .set_read_timeout(Some(Duration::from_millis(20)))
-            .expect("timeout");
-        let mut e = Events {
-            stream,
-            seen: String::new(),
-        };
-        e.wait_for("event: hello");
-        e
-    }
-
-    fn wait_for(&mut self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(600);
-        let mut buf = vec![0u8; 1 << 16];
-        while !self.seen.contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "no `{needle}` on the event stream"
-            );
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("event stream closed"),
-                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
-                Err(_) => {}
-            }
-        }
-        self.seen.clear();
-    }
 }

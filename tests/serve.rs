@@ -4,125 +4,17 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use atlas::serve::{ServeOptions, Server};
+use common::http::{Events, WAIT, get};
 use common::{Site, park};
-
-const WAIT: Duration = Duration::from_secs(20);
 
 fn start(site: &Site) -> Server {
     let mut options = ServeOptions::new(site.root());
     options.port = 0;
     options.verbose = false;
     atlas::serve::start(&options).expect("server starts")
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-    bytes: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-}
-
-/// Sends `GET <target>` exactly as given (no normalisation) and reads the reply.
-fn get(addr: SocketAddr, target: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read reply");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(raw.len(), |i| i + 4);
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let bytes = raw[split..].to_vec();
-    let body = String::from_utf8_lossy(&bytes).into_owned();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        status,
-        head,
-        body,
-        bytes,
-    }
-}
-
-/// An open server-sent events stream.
-struct Events {
-    stream: TcpStream,
-    seen: String,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(addr).expect("connect");
-        write!(
-            stream,
-            "GET /__atlas/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_millis(100)))
-            .unwrap();
-        let mut e = Events {
-            stream,
-            seen: String::new(),
-        };
-        e.wait_for("event: hello");
-        e
-    }
-
-    /// Reads until an event containing `needle` arrives; returns that event.
-    fn wait_for(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        let mut buf = [0u8; 8192];
-        loop {
-            if let Some(at) = self.seen.find(needle) {
-                let start = self.seen[..at].rfind("\n\n").map_or(0, |i| i + 2);
-                let end = self.seen[at..]
-                    .find("\n\n")
-                    .map_or(self.seen.len(), |i| at + i);
-                let event = self.seen[start..end].to_string();
-                self.seen.drain(..end);
-                return event;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no `{needle}` on the event stream; got:\n{}",
-                self.seen
-            );
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
-                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(e) => panic!("event stream: {e}"),
-            }
-        }
-    }
 }
 
 /// Polls `check` until it holds or the deadline passes.

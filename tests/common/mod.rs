@@ -1,6 +1,8 @@
 //! Tiny fixture sites written into temporary folders.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 
 pub const CONFIG: &str = "title = \"Test Atlas\"\nbase_url = \"https://example.org/atlas/\"\n";
