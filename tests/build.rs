@@ -1,11 +1,7 @@
 //! Features of a successful build, asserted on the real HTML.
 
 mod common;
-use common::{Site, links, park};
-
-fn lab(extra: &str) -> String {
-    format!("---\ntitle: Test Lab\nsummary: A lab.\n{extra}---\nA lab [@doe-2020, §2].\n")
-}
+use common::{Site, assert_links_resolve, lab, park};
 
 #[test]
 fn markdown_features() {
@@ -130,23 +126,7 @@ fn every_internal_link_resolves_to_a_file() {
         ),
     ]);
     let r = s.build_ok();
-    let mut checked = 0;
-    for f in r.files.iter().filter(|f| f.path.ends_with(".html")) {
-        let html = String::from_utf8(f.bytes.clone()).unwrap();
-        let dir = std::path::Path::new(&f.path)
-            .parent()
-            .unwrap()
-            .to_path_buf();
-        for link in links(&html) {
-            if link.starts_with("http") || link.starts_with('#') || link.starts_with('/') {
-                continue;
-            }
-            let target = link.split('#').next().unwrap();
-            let path = s.out().join(&dir).join(target);
-            assert!(path.is_file(), "{}: link `{link}` does not resolve", f.path);
-            checked += 1;
-        }
-    }
+    let checked = assert_links_resolve(&s.out(), &r.files);
     assert!(checked > 50, "only {checked} links checked");
 }
 

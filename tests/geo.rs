@@ -1,11 +1,7 @@
 //! Geodata: validation errors, map marks, and the GeoJSON download.
 
 mod common;
-use common::{Site, park};
-
-fn lab(extra: &str) -> String {
-    format!("---\ntitle: Test Lab\nsummary: A lab.\n{extra}---\nA lab [@doe-2020, §2].\n")
-}
+use common::{Site, lab, park};
 
 fn point(id: &str, lon: f64, lat: f64) -> String {
     format!(

@@ -90,6 +90,34 @@ pub fn park(extra: &str, body: &str) -> String {
     format!("---\ntitle: Test Park\nsummary: A park.\n{extra}---\n{body}")
 }
 
+/// A lab entry with the given extra front matter.
+pub fn lab(extra: &str) -> String {
+    format!("---\ntitle: Test Lab\nsummary: A lab.\n{extra}---\nA lab [@doe-2020, §2].\n")
+}
+
+/// Asserts that every relative link and source in the HTML files of a site
+/// built into `site` names a file there; returns how many were checked.
+pub fn assert_links_resolve(site: &Path, files: &[atlas::render::OutputFile]) -> usize {
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&f.bytes);
+        let dir = site.join(Path::new(&f.path).parent().unwrap());
+        for link in links(&html) {
+            if link.starts_with("http") || link.starts_with('#') || link.starts_with('/') {
+                continue;
+            }
+            let target = link.split('#').next().unwrap();
+            assert!(
+                dir.join(target).is_file(),
+                "{}: link `{link}` does not resolve",
+                f.path
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
 /// Every `href="..."` and `src="..."` value in an HTML text.
 pub fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
