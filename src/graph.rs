@@ -1,7 +1,10 @@
 //! Step 3: entries -> the [`Atlas`]: ids checked, relations resolved in both
 //! directions, taxonomies grouped.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::entry::{Entry, Fact, Kind};
@@ -134,8 +137,9 @@ pub struct Term {
 #[derive(Debug, Default)]
 pub struct Atlas {
     /// Sorted by kind, then id: the order of every listing.
-    pub entries: Vec<Entry>,
-    pub index: HashMap<String, usize>,
+    /// Shared with the incremental cache, which keeps them between runs.
+    pub entries: Vec<Arc<Entry>>,
+    pub index: FxHashMap<String, usize>,
     pub links: Vec<Link>,
     /// For each entry, indexes into `links` where it is the source.
     pub outgoing: Vec<Vec<usize>>,
@@ -166,7 +170,7 @@ const RESERVED: &[&str] = &[
 impl Atlas {
     /// Checks ids and resolves relations and taxonomies.
     pub fn assemble(
-        mut entries: Vec<Entry>,
+        mut entries: Vec<Arc<Entry>>,
         labels: &crate::config::Taxonomies,
         diags: &mut Diagnostics,
     ) -> Atlas {
@@ -207,7 +211,7 @@ impl Atlas {
     fn resolve_relations(&mut self, diags: &mut Diagnostics) {
         let mut links = Vec::new();
         // A relation declared twice is one link.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         for (from, entry) in self.entries.iter().enumerate() {
             let Some(item) = entry.item() else { continue };
             let declared: [(Rel, Vec<&Fact<String>>); 5] = [
@@ -240,8 +244,11 @@ impl Atlas {
     }
 
     fn resolve(&self, entry: &Entry, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
-        let span = entry.keys.find_in(&entry.text, rel.key(), id);
-        let at = |d: Diagnostic| d.at(&entry.path, &entry.text, span.clone());
+        // Where the id is written, looked up only for a message.
+        let at = |d: Diagnostic| {
+            let span = entry.keys.find_in(&entry.text, rel.key(), id);
+            d.at(&entry.path, &entry.text, span)
+        };
         let Some(&to) = self.index.get(id) else {
             let mut d = at(Diagnostic::error(format!(
                 "unknown id `{id}` in `{}`",
@@ -288,13 +295,22 @@ impl Atlas {
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.index.get(id).map(|&i| &self.entries[i])
+        self.index.get(id).map(|&i| &*self.entries[i])
     }
 
     fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies) {
         let mut groups: BTreeMap<Taxonomy, BTreeMap<String, Term>> = BTreeMap::new();
+        // Labels repeat across entries: make each one's slug once.
+        let mut slugs: FxHashMap<String, String> = FxHashMap::default();
         let mut add = |tax: Taxonomy, label: &str, i: usize| {
-            let slug = suggest_id(label);
+            let slug = match slugs.get(label) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = suggest_id(label);
+                    slugs.insert(label.to_string(), s.clone());
+                    s
+                }
+            };
             let term = groups
                 .entry(tax)
                 .or_default()
@@ -304,7 +320,8 @@ impl Atlas {
                     label: label.to_string(),
                     entries: Vec::new(),
                 });
-            if !term.entries.contains(&i) {
+            // Entries come in order, so a repeat is the last one.
+            if term.entries.last() != Some(&i) {
                 term.entries.push(i);
             }
         };
@@ -338,8 +355,11 @@ impl Atlas {
     }
 
     /// Indexes of the entries of `kind`, in id order.
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = usize> + '_ {
-        (0..self.entries.len()).filter(move |&i| self.entries[i].kind == kind)
+    pub fn of_kind(&self, kind: Kind) -> std::ops::Range<usize> {
+        // Entries are sorted by kind, so each kind is one run of them.
+        let start = self.entries.partition_point(|e| e.kind < kind);
+        let end = self.entries.partition_point(|e| e.kind <= kind);
+        start..end
     }
 }
 

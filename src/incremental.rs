@@ -5,40 +5,60 @@
 //! threaded through [`crate::run_with`] only skips work whose inputs have not
 //! changed, so the result equals a full build byte for byte. It keeps:
 //!
-//! 1. parsed entries, by file path, valid while the file's text and the
-//!    config are the same;
-//! 2. prepared entries (fact box, body, relations, notes), valid while the
-//!    entry's text and everything else [`render`](crate::render) reads to
-//!    prepare it are the same: the config and every entry's path, id, kind and
-//!    front matter. Preparing an entry never reads another entry's body, so
-//!    editing one entry's text re-prepares only that entry;
-//! 3. rendered pages, by output path, valid while the page's template digest
-//!    (the template with every template it extends, includes or takes
-//!    components from) and its context digest (taken while the page is
-//!    planned, see [`PageContext`]) are the same. So an edit re-renders the
-//!    pages that show what changed, and a template edit the pages that use
-//!    the template.
+//! 1. file texts, by path: reused while the file's length and modification
+//!    time are the same, the time is safely older than the run that read it
+//!    (so a write within the file system's timestamp granularity cannot
+//!    hide), and no change under the path was reported with
+//!    [`Cache::changed`];
+//! 2. parsed entries, by path, while the text (the same shared text, or one
+//!    with the same digest) and the config are the same;
+//! 3. prepared entries (fact box, body, relations, notes), while everything
+//!    the preparation read is the same: the entry's text, the config, its
+//!    relations in both directions with the front matter of the entries at
+//!    their other end, and the front matter of every entry it looked up by
+//!    id (citations, `(@id)` links). An entry whose preparation reported a
+//!    problem may have searched all ids for a suggestion, so it also depends
+//!    on the list of ids. Editing one entry's text re-prepares that entry
+//!    and, if its front matter changed, the entries that show it;
+//! 4. rendered pages, by output path, while the page's template digest (the
+//!    template with every template it extends, includes or takes components
+//!    from) and its key are the same. A page's key is a digest of the inputs
+//!    its context is made from ([`Digests`]; see `render::pages`), taken
+//!    without making the context, so an unchanged page costs a lookup;
+//! 5. whole output files ([`Cache::memo`]) and per-entry pieces of the
+//!    downloads and the search index ([`Cache::pieces`]), by key.
 //!
 //! [`Cache::off`], which a plain build uses, stores nothing and takes no
 //! digests.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use rayon::prelude::*;
-use serde::Serialize;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::entry::{Entry, parse_entry};
+use crate::geo::Geo;
 use crate::graph::Atlas;
-use crate::load::SourceFile;
+use crate::load::{SourceFile, Stamp};
 use crate::render::{OutputFile, Prepared, Theme};
 
-/// What a run reused and what it redid.
+/// How much older than the run that read it a file's modification time must
+/// be for its text to be reused on the strength of its stamp alone: more than
+/// any file system's timestamp granularity (FAT's is two seconds).
+const STAMP_MARGIN: Duration = Duration::from_secs(3);
+
+/// What the last run reused and what it redid.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
+    pub read: usize,
+    pub read_reused: usize,
     pub parsed: usize,
     pub parse_reused: usize,
     pub prepared: usize,
@@ -48,12 +68,39 @@ pub struct Stats {
 }
 
 /// What parsing one file gives.
-type ParseResult = (Option<Entry>, Vec<Diagnostic>);
+pub type ParseResult = (Option<Arc<Entry>>, Vec<Diagnostic>);
+
+/// Digests of a run's inputs, which page and output keys are made from.
+#[derive(Debug, Default, Clone)]
+pub struct Digests {
+    pub config: u64,
+    /// The geodata files.
+    pub geo: u64,
+    /// Per entry, in atlas order: its path, kind, id and front matter.
+    pub front: Vec<u64>,
+    /// All of `front`, in order (so also every id and the entry count).
+    pub fronts: u64,
+    /// Per entry: everything its preparation read (see the module docs).
+    pub prepared: Vec<u64>,
+}
 
 struct Parsed {
-    text: u64,
-    entry: Option<Entry>,
+    text: Arc<str>,
+    text_digest: u64,
+    /// Path, kind, id and front matter.
+    front: u64,
+    entry: Option<Arc<Entry>>,
     diags: Vec<Diagnostic>,
+    /// Parsed by this run, not found equal to an earlier parse.
+    fresh: bool,
+}
+
+/// What a preparation read besides its own entry and relations.
+#[derive(Debug, Clone, Default)]
+struct Deps {
+    ids: Vec<String>,
+    /// It reported a problem, so may have searched every id.
+    all_ids: bool,
 }
 
 /// Results of the previous run, each with the digest of its inputs.
@@ -61,11 +108,19 @@ struct Parsed {
 pub struct Cache {
     enabled: bool,
     config: u64,
-    parsed: HashMap<String, Parsed>,
-    prepared: HashMap<String, (u64, Prepared)>,
-    /// The keys of the current run's prepared entries, in atlas order.
-    prepared_keys: Vec<(String, u64)>,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// Paths reported changed since the last run (relative to the root).
+    changed: Vec<String>,
+    /// When the last run started loading files.
+    loaded_at: Option<SystemTime>,
+    files: FxHashMap<String, (Stamp, Arc<str>)>,
+    parsed: FxHashMap<String, Parsed>,
+    prepared: FxHashMap<String, (u64, Deps, Arc<Prepared>)>,
+    digests: Option<Arc<Digests>>,
+    /// The geodata with its problems, and the digest of its inputs.
+    geo: Option<(u64, Arc<Geo>, Vec<Diagnostic>)>,
+    pages: FxHashMap<String, (u64, Bytes)>,
+    memo: FxHashMap<String, (u64, Bytes)>,
+    pieces: FxHashMap<&'static str, FxHashMap<String, (u64, Arc<str>)>>,
     /// What the last run did.
     pub stats: Stats,
 }
@@ -88,174 +143,416 @@ impl Cache {
         self.enabled
     }
 
-    /// Parsing with reuse: parses the files whose text (or the config) changed.
-    pub fn parse(
+    /// Reports that files or folders changed (paths relative to the root),
+    /// so their texts are read again whatever their stamps say.
+    pub fn changed<S: Into<String>>(&mut self, paths: impl IntoIterator<Item = S>) {
+        if self.enabled {
+            self.changed.extend(paths.into_iter().map(Into::into));
+            self.changed.sort();
+            self.changed.dedup();
+        }
+    }
+
+    /// The digests of the current run, once entries are prepared.
+    pub fn digests(&self) -> Option<Arc<Digests>> {
+        self.digests.clone()
+    }
+
+    /// Loading with reuse: reads the content files that may have changed.
+    pub fn load(
         &mut self,
-        files: &[SourceFile],
-        config: &Config,
-    ) -> Vec<(Option<Entry>, Vec<Diagnostic>)> {
+        root: &std::path::Path,
+        diags: &mut crate::diag::Diagnostics,
+    ) -> Vec<SourceFile> {
         if !self.enabled {
-            return files.par_iter().map(|f| parse_entry(f, config)).collect();
+            return crate::load::load_content(root, diags);
         }
         self.stats = Stats::default();
+        self.digests = None;
+        let started = SystemTime::now();
+        let changed = std::mem::take(&mut self.changed);
+        let (files, loaded_at) = (&self.files, self.loaded_at);
+        // The path itself, or a folder it is in.
+        let is_changed = |rel: &str| {
+            changed.iter().any(|c| {
+                rel.strip_prefix(c.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        let reuse = |rel: &str, stamp: Stamp| {
+            let (old, text) = files.get(rel)?;
+            let settled = match (stamp.1, loaded_at) {
+                (Some(modified), Some(at)) => modified + STAMP_MARGIN < at,
+                _ => false,
+            };
+            (*old == stamp && settled && !is_changed(rel)).then(|| text.clone())
+        };
+        let loaded = crate::load::load_content_with(root, diags, &reuse);
+        let reused = loaded
+            .iter()
+            .filter(|f| {
+                self.files
+                    .get(&f.path)
+                    .is_some_and(|(_, t)| Arc::ptr_eq(t, &f.text))
+            })
+            .count();
+        self.stats.read_reused = reused;
+        self.stats.read = loaded.len() - reused;
+        if reused < loaded.len() || self.files.len() != loaded.len() {
+            self.files = loaded
+                .iter()
+                .map(|f| (f.path.clone(), (f.stamp, f.text.clone())))
+                .collect();
+        }
+        self.loaded_at = Some(started);
+        loaded
+    }
+
+    /// Parsing with reuse: parses the files whose text (or the config) changed.
+    pub fn parse(&mut self, files: &[SourceFile], config: &Config) -> Vec<ParseResult> {
+        let parse = |f: &SourceFile| {
+            let (e, d) = parse_entry(f, config);
+            (e.map(Arc::new), d)
+        };
+        if !self.enabled {
+            return files.par_iter().map(parse).collect();
+        }
         let config_digest = digest(&format!("{config:?}"));
         if config_digest != self.config {
             self.parsed.clear();
             self.config = config_digest;
         }
-        let results: Vec<(u64, Option<ParseResult>)> = files
+        let old = &self.parsed;
+        let results: Vec<(Option<Parsed>, ParseResult)> = files
             .par_iter()
             .map(|f| {
-                let text = digest(&*f.text);
-                let cached = self.parsed.get(&f.path).filter(|p| p.text == text);
-                (text, cached.map(|p| (p.entry.clone(), p.diags.clone())))
-            })
-            .collect();
-        let fresh: Vec<ParseResult> = files
-            .par_iter()
-            .zip(&results)
-            .filter(|(_, (_, cached))| cached.is_none())
-            .map(|(f, _)| parse_entry(f, config))
-            .collect();
-        self.stats.parsed = fresh.len();
-        self.stats.parse_reused = files.len() - fresh.len();
-        let mut fresh = fresh.into_iter();
-        let mut out = Vec::with_capacity(files.len());
-        let mut parsed = HashMap::with_capacity(files.len());
-        for (f, (text, cached)) in files.iter().zip(results) {
-            let (entry, diags) = match cached {
-                Some(c) => c,
-                None => fresh.next().expect("one fresh result per miss"),
-            };
-            parsed.insert(
-                f.path.clone(),
-                Parsed {
-                    text,
+                let cached = old.get(&f.path);
+                let result = |p: &Parsed| (p.entry.clone(), p.diags.clone());
+                if let Some(p) = cached.filter(|p| Arc::ptr_eq(&p.text, &f.text)) {
+                    return (None, result(p));
+                }
+                let text_digest = digest(&*f.text);
+                if let Some(p) = cached.filter(|p| p.text_digest == text_digest) {
+                    return (Some(p.clone_with(f.text.clone())), result(p));
+                }
+                let (entry, diags) = parse(f);
+                let front = entry.as_ref().map_or(0, |e| {
+                    digest(&(&e.path, e.kind, &e.id, &e.text[..e.body.start]))
+                });
+                let parsed = Parsed {
+                    text: f.text.clone(),
+                    text_digest,
+                    front,
                     entry: entry.clone(),
                     diags: diags.clone(),
-                },
-            );
-            out.push((entry, diags));
+                    fresh: true,
+                };
+                (Some(parsed), (entry, diags))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(files.len());
+        for (f, (update, result)) in files.iter().zip(results) {
+            match update {
+                Some(p) => {
+                    if p.fresh {
+                        self.stats.parsed += 1;
+                    } else {
+                        self.stats.parse_reused += 1;
+                    }
+                    self.parsed.insert(f.path.clone(), p);
+                }
+                None => self.stats.parse_reused += 1,
+            }
+            out.push(result);
         }
-        self.parsed = parsed;
+        // Forget files that are gone.
+        if self.parsed.len() > files.len() {
+            let kept: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            self.parsed.retain(|path, _| kept.contains(path.as_str()));
+        }
         out
     }
 
+    /// Geodata with reuse: loaded again when a file under `geodata/` or any
+    /// entry's front matter changed (sites are joined to entries by id and
+    /// checked against their kind and country).
+    pub fn geo(&mut self, root: &Path, atlas: &Atlas, diags: &mut Diagnostics) -> Arc<Geo> {
+        if !self.enabled {
+            return Arc::new(Geo::load(root, atlas, diags));
+        }
+        let mut h = DefaultHasher::new();
+        for e in &atlas.entries {
+            self.parsed.get(&e.path).map(|p| p.front).hash(&mut h);
+        }
+        let walker = walkdir::WalkDir::new(root.join("geodata")).sort_by_file_name();
+        for item in walker.into_iter().filter_map(Result::ok) {
+            if item.file_type().is_file() {
+                (item.path(), std::fs::read(item.path()).ok()).hash(&mut h);
+            }
+        }
+        let key = h.finish();
+        if let Some((k, geo, found)) = &self.geo
+            && *k == key
+        {
+            diags.extend(found.iter().cloned());
+            return geo.clone();
+        }
+        let mut found = Diagnostics::default();
+        let geo = Arc::new(Geo::load(root, atlas, &mut found));
+        let found: Vec<Diagnostic> = found.into_iter().collect();
+        diags.extend(found.iter().cloned());
+        self.geo = Some((key, geo.clone(), found));
+        geo
+    }
+
     /// Preparing with reuse: prepares the entries whose inputs changed (see
-    /// the module docs); `prepare` makes one entry's.
+    /// the module docs); `prepare` makes one entry's. Also takes this run's
+    /// [`Digests`], `geo` being the digest of the geodata.
     pub fn prepare(
         &mut self,
         atlas: &Atlas,
-        config: &Config,
+        geo: u64,
         prepare: impl Fn(usize) -> Prepared + Sync,
-    ) -> Vec<Prepared> {
+    ) -> Vec<Arc<Prepared>> {
         let n = atlas.entries.len();
         if !self.enabled {
-            return (0..n).into_par_iter().map(&prepare).collect();
+            return (0..n)
+                .into_par_iter()
+                .map(|i| Arc::new(prepare(i)))
+                .collect();
         }
-        let mut skeleton = DefaultHasher::new();
-        format!("{config:?}").hash(&mut skeleton);
-        for e in &atlas.entries {
-            (&e.path, &e.id, e.kind, &e.text[..e.body.start]).hash(&mut skeleton);
-        }
-        let skeleton = skeleton.finish();
-        self.prepared_keys = atlas
+        let (text, front): (Vec<u64>, Vec<u64>) = atlas
+            .entries
+            .iter()
+            .map(|e| {
+                self.parsed
+                    .get(&e.path)
+                    .map_or((0, 0), |p| (p.text_digest, p.front))
+            })
+            .unzip();
+        let fronts = digest(&front);
+        let ids = digest(&atlas.entries.iter().map(|e| &e.id).collect::<Vec<_>>());
+        let config = self.config;
+        let key = |i: usize, deps: &Deps| {
+            let mut h = DefaultHasher::new();
+            (config, text[i]).hash(&mut h);
+            for &l in &atlas.outgoing[i] {
+                let link = &atlas.links[l];
+                let to = link.to;
+                (0u8, link.rel.key(), &atlas.entries[to].id, front[to]).hash(&mut h);
+            }
+            for &l in &atlas.incoming[i] {
+                let link = &atlas.links[l];
+                let from = link.from;
+                (1u8, link.rel.key(), &atlas.entries[from].id, front[from]).hash(&mut h);
+            }
+            for id in &deps.ids {
+                (id, atlas.index.get(id).map(|&j| front[j])).hash(&mut h);
+            }
+            if deps.all_ids {
+                ids.hash(&mut h);
+            }
+            h.finish()
+        };
+        let old = &self.prepared;
+        let done: Vec<(u64, Option<Deps>, Arc<Prepared>)> = atlas
             .entries
             .par_iter()
-            .map(|e| (e.path.clone(), digest(&(skeleton, &*e.text))))
-            .collect();
-        let mut slots: Vec<Option<Prepared>> = self
-            .prepared_keys
-            .iter()
-            .map(|(path, key)| match self.prepared.remove(path) {
-                Some((k, p)) if k == *key => Some(p),
-                _ => None,
+            .enumerate()
+            .map(|(i, e)| match old.get(&e.path) {
+                Some((k, deps, p)) if key(i, deps) == *k => (*k, None, p.clone()),
+                _ => {
+                    let p = prepare(i);
+                    let deps = deps_of(&p);
+                    (key(i, &deps), Some(deps), Arc::new(p))
+                }
             })
             .collect();
-        self.prepared.clear();
-        self.stats.prepare_reused = slots.iter().filter(|s| s.is_some()).count();
-        self.stats.prepared = n - self.stats.prepare_reused;
-        slots.par_iter_mut().enumerate().for_each(|(i, slot)| {
-            if slot.is_none() {
-                *slot = Some(prepare(i));
+        let mut prepared = Vec::with_capacity(n);
+        let mut keys = Vec::with_capacity(n);
+        for (e, (k, deps, p)) in atlas.entries.iter().zip(done) {
+            match deps {
+                Some(deps) => {
+                    self.stats.prepared += 1;
+                    self.prepared.insert(e.path.clone(), (k, deps, p.clone()));
+                }
+                None => self.stats.prepare_reused += 1,
             }
-        });
-        slots
-            .into_iter()
-            .map(|s| s.expect("every slot is filled"))
-            .collect()
-    }
-
-    /// Keeps this run's prepared entries for the next run.
-    pub fn keep_prepared(&mut self, prepared: Vec<Prepared>) {
-        if !self.enabled {
-            return;
+            keys.push(k);
+            prepared.push(p);
         }
-        let keys = std::mem::take(&mut self.prepared_keys);
-        self.prepared = keys
-            .into_iter()
-            .zip(prepared)
-            .map(|((path, key), p)| (path, (key, p)))
-            .collect();
+        if self.prepared.len() > n {
+            let kept: FxHashSet<&str> = atlas.entries.iter().map(|e| e.path.as_str()).collect();
+            self.prepared.retain(|path, _| kept.contains(path.as_str()));
+        }
+        self.digests = Some(Arc::new(Digests {
+            config,
+            geo,
+            front,
+            fronts,
+            prepared: keys,
+        }));
+        prepared
     }
 
-    /// Rendering with reuse: renders the pages whose template or context
-    /// changed; `render` renders one page.
+    /// Rendering with reuse: renders the pages whose template or key changed;
+    /// `key` gives a page's key from the run's digests, `render` renders it.
     pub fn render<P: PlannedPage + Sync>(
         &mut self,
         theme: &Theme,
         pages: &[P],
+        key: impl Fn(&P, &Digests) -> u64 + Sync,
         render: impl Fn(&P) -> Result<OutputFile, Diagnostic> + Sync,
     ) -> Vec<Result<OutputFile, Diagnostic>> {
-        if !self.enabled {
+        let Some(d) = self.digests.clone().filter(|_| self.enabled) else {
             return pages.par_iter().map(&render).collect();
-        }
+        };
         let templates = template_digests(theme);
-        let keys: Vec<Option<u64>> = pages
-            .iter()
-            .map(|p| {
-                let template = templates.get(p.template()).copied().unwrap_or(0);
-                p.digest().map(|d| digest(&(d, template, p.template())))
-            })
-            .collect();
-        let results: Vec<(bool, Result<OutputFile, Diagnostic>)> = pages
+        let old = &self.pages;
+        let results: Vec<(u64, bool, Result<OutputFile, Diagnostic>)> = pages
             .par_iter()
-            .zip(&keys)
-            .map(|(page, key)| {
-                let cached = self
-                    .pages
-                    .get(page.path())
-                    .filter(|(k, _)| Some(*k) == *key);
-                match cached {
+            .map(|page| {
+                let template = templates.get(page.template()).copied().unwrap_or(0);
+                let k = digest(&(key(page, &d), template, page.template()));
+                match old.get(page.path()).filter(|(old, _)| *old == k) {
                     Some((_, bytes)) => (
+                        k,
                         true,
                         Ok(OutputFile {
                             path: page.path().to_string(),
                             bytes: bytes.clone(),
                         }),
                     ),
-                    None => (false, render(page)),
+                    None => (k, false, render(page)),
                 }
             })
             .collect();
-        let mut kept = HashMap::with_capacity(pages.len());
         let mut out = Vec::with_capacity(results.len());
-        for (((reused, result), key), page) in results.into_iter().zip(keys).zip(pages) {
+        for (k, reused, result) in results {
             if reused {
                 self.stats.render_reused += 1;
-                if let Some(old) = self.pages.remove(page.path()) {
-                    kept.insert(page.path().to_string(), old);
-                }
             } else {
                 self.stats.rendered += 1;
-                if let (Some(key), Ok(file)) = (key, &result) {
-                    kept.insert(file.path.clone(), (key, file.bytes.clone()));
+                if let Ok(file) = &result {
+                    self.pages
+                        .insert(file.path.clone(), (k, file.bytes.clone()));
                 }
             }
             out.push(result);
         }
-        self.pages = kept;
+        // Pages no longer made are forgotten now and then.
+        if self.pages.len() > 2 * pages.len() + 64 {
+            let kept: FxHashSet<&str> = pages.iter().map(|p| p.path()).collect();
+            self.pages.retain(|path, _| kept.contains(path.as_str()));
+        }
         out
+    }
+
+    /// A whole output file, made again only when its key changes (`key`
+    /// gives `None` when it cannot tell).
+    pub fn memo(
+        &mut self,
+        path: &str,
+        key: impl FnOnce(&Digests) -> Option<u64>,
+        make: impl FnOnce() -> Bytes,
+    ) -> OutputFile {
+        let Some(k) = self
+            .digests
+            .clone()
+            .filter(|_| self.enabled)
+            .and_then(|d| key(&d))
+        else {
+            return OutputFile {
+                path: path.into(),
+                bytes: make(),
+            };
+        };
+        let bytes = match self.memo.get(path) {
+            Some((old, bytes)) if *old == k => bytes.clone(),
+            _ => {
+                let bytes = make();
+                self.memo.insert(path.into(), (k, bytes.clone()));
+                bytes
+            }
+        };
+        OutputFile {
+            path: path.into(),
+            bytes,
+        }
+    }
+
+    /// One piece of text per entry of `items` (kept under `name`), each made
+    /// again only when its key changes; with a digest of all their keys
+    /// (`None` without a cache).
+    pub fn pieces(
+        &mut self,
+        name: &'static str,
+        atlas: &Atlas,
+        items: &[usize],
+        key: impl Fn(usize, &Digests) -> u64 + Sync,
+        make: impl Fn(usize) -> String + Sync,
+    ) -> (Vec<Arc<str>>, Option<u64>) {
+        let Some(d) = self.digests.clone().filter(|_| self.enabled) else {
+            return (
+                items.par_iter().map(|&i| Arc::from(make(i))).collect(),
+                None,
+            );
+        };
+        let old = self.pieces.entry(name).or_default();
+        let made: Vec<(u64, Arc<str>, bool)> = items
+            .par_iter()
+            .map(|&i| {
+                let k = key(i, &d);
+                match old.get(&atlas.entries[i].path) {
+                    Some((o, text)) if *o == k => (k, text.clone(), false),
+                    _ => (k, Arc::from(make(i)), true),
+                }
+            })
+            .collect();
+        for (&i, (k, text, fresh)) in items.iter().zip(&made) {
+            if *fresh {
+                old.insert(atlas.entries[i].path.clone(), (*k, text.clone()));
+            }
+        }
+        if old.len() > items.len() {
+            let kept: FxHashSet<&str> = items
+                .iter()
+                .map(|&i| atlas.entries[i].path.as_str())
+                .collect();
+            old.retain(|path, _| kept.contains(path.as_str()));
+        }
+        let all = digest(&made.iter().map(|(k, _, _)| *k).collect::<Vec<_>>());
+        (made.into_iter().map(|(_, t, _)| t).collect(), Some(all))
+    }
+}
+
+impl Parsed {
+    fn clone_with(&self, text: Arc<str>) -> Parsed {
+        Parsed {
+            text,
+            text_digest: self.text_digest,
+            front: self.front,
+            entry: self.entry.clone(),
+            diags: self.diags.clone(),
+            fresh: false,
+        }
+    }
+}
+
+/// The ids a preparation looked up: the sources it cites and the entries its
+/// text links to.
+fn deps_of(p: &Prepared) -> Deps {
+    let mut ids: Vec<String> = p
+        .cites
+        .iter()
+        .map(|(_, _, r)| r.source.clone())
+        .chain(p.body.links_to.iter().cloned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Deps {
+        ids,
+        all_ids: !p.diags.is_empty(),
     }
 }
 
@@ -263,54 +560,26 @@ impl Cache {
 pub trait PlannedPage {
     fn path(&self) -> &str;
     fn template(&self) -> &str;
-    /// The digest of the page's context, if one was taken.
-    fn digest(&self) -> Option<u64>;
 }
 
-/// A page's Tera context as it is planned, with a digest of everything put
-/// into it (when the run keeps a cache). Values are serialized to JSON for the
-/// digest: deterministic for the views (structs, `Vec`s, `BTreeMap`s), so equal
-/// digests mean equal contexts.
-pub struct PageContext {
-    context: tera::Context,
-    hasher: Option<DefaultHasher>,
+/// A digest of anything hashable.
+pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
-impl PageContext {
-    /// A context; `digest` says whether to take a digest.
-    pub fn new(digest: bool) -> PageContext {
-        PageContext {
-            context: tera::Context::new(),
-            hasher: digest.then(DefaultHasher::new),
-        }
-    }
-
-    /// Inserts `value` under `key`, as [`tera::Context::insert`].
-    pub fn insert<S, T>(&mut self, key: S, value: &T)
-    where
-        S: Into<std::borrow::Cow<'static, str>>,
-        T: Serialize + ?Sized,
-    {
-        let key = key.into();
-        if let Some(h) = &mut self.hasher {
-            key.hash(h);
-            // A value that cannot be serialized makes the digest unusable.
-            if serde_json::to_writer(HashWriter(h), value).is_err() {
-                self.hasher = None;
-            }
-        }
-        self.context.insert(key, value);
-    }
-
-    /// The context and its digest.
-    pub fn finish(self) -> (tera::Context, Option<u64>) {
-        (self.context, self.hasher.map(|h| h.finish()))
-    }
+/// A digest of anything serializable, through its JSON form (deterministic
+/// for the views: structs, `Vec`s, `BTreeMap`s).
+pub fn digest_json<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    let _ = serde_json::to_writer(HashWriter(&mut h), value);
+    h.finish()
 }
 
 struct HashWriter<'a>(&'a mut DefaultHasher);
 
-impl Write for HashWriter<'_> {
+impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.write(buf);
         Ok(buf.len())
@@ -318,12 +587,6 @@ impl Write for HashWriter<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// For each template, a digest of its text and of every template it may
@@ -435,18 +698,5 @@ mod tests {
             "{% include ['a.html', 'b.html'] %}"
         ));
         assert!(names_computed_template("{% include page.template %}"));
-    }
-
-    #[test]
-    fn context_digest_follows_values() {
-        let digest_of = |v: &[u32]| {
-            let mut c = PageContext::new(true);
-            c.insert("root", "../");
-            c.insert("list", v);
-            c.finish().1.unwrap()
-        };
-        assert_eq!(digest_of(&[1, 2]), digest_of(&[1, 2]));
-        assert_ne!(digest_of(&[1, 2]), digest_of(&[2, 1]));
-        assert!(PageContext::new(false).finish().1.is_none());
     }
 }

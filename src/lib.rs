@@ -32,6 +32,7 @@ pub mod output;
 pub mod render;
 pub mod schema;
 pub mod serve;
+pub mod timing;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,7 @@ pub fn run_with(
     cache: &mut incremental::Cache,
 ) -> BuildResult {
     let mut result = BuildResult::default();
+    let mut clock = timing::Clock::start();
     let diags = &mut result.diagnostics;
     let mut config = match Config::load(root) {
         Ok(c) => c,
@@ -96,21 +98,27 @@ pub fn run_with(
             format!("{base}/")
         };
     }
-    let files = load::load_content(root, diags);
-    let parsed: Vec<(Option<entry::Entry>, Vec<Diagnostic>)> = cache.parse(&files, &config);
+    let files = cache.load(root, diags);
+    clock.lap("load");
+    let parsed: Vec<(Option<std::sync::Arc<entry::Entry>>, Vec<Diagnostic>)> =
+        cache.parse(&files, &config);
+    clock.lap("parse");
     let mut entries = Vec::with_capacity(parsed.len());
     for (e, d) in parsed {
         diags.extend(d);
         entries.extend(e);
     }
     let atlas = graph::Atlas::assemble(entries, &config.taxonomies, diags);
+    clock.lap("graph");
     for kind in Kind::ALL {
         result
             .counts
             .insert(kind.folder(), atlas.of_kind(kind).count());
     }
-    let geo = geo::Geo::load(root, &atlas, diags);
+    let geo = cache.geo(root, &atlas, diags);
+    clock.lap("geo");
     let texts = load_source_texts(root, &config, &atlas, diags);
+    clock.lap("source texts");
     let theme = match render::Theme::load(root, &config.theme) {
         Ok(t) => t,
         Err(d) => {
@@ -118,6 +126,7 @@ pub fn run_with(
             return result;
         }
     };
+    clock.lap("theme");
     let rendered = render::render_site(&atlas, &config, &theme, &texts, &geo, diags, cache);
     result.files = rendered.files;
     result.coverage = rendered.coverage;

@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -20,10 +21,26 @@ pub struct SourceFile {
     pub kind: Kind,
     pub id: String,
     pub text: Arc<str>,
+    /// Length and modification time when read.
+    pub stamp: Stamp,
 }
 
 /// Reads every `.md` file under `root/content`, in a stable order.
 pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
+    load_content_with(root, diags, &|_, _| None)
+}
+
+/// A file's length and modification time, for telling whether it changed.
+pub type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// [`load_content`], taking a file's text from `reuse` (given its path
+/// relative to the root and its [`Stamp`]) instead of reading it, where it
+/// gives one. The files are read in parallel.
+pub fn load_content_with(
+    root: &Path,
+    diags: &mut Diagnostics,
+    reuse: &(dyn Fn(&str, Stamp) -> Option<Arc<str>> + Sync),
+) -> Vec<SourceFile> {
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
@@ -110,50 +127,69 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
         }
         seen.entry(stem.to_lowercase())
             .or_insert((stem, rel.clone()));
-        if let Some(file) = read_file(item.path(), rel, kind, diags) {
-            files.push(file);
+        files.push((item.into_path(), rel, kind));
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = files
+        .into_par_iter()
+        .map(|(path, rel, kind)| read_file(&path, rel, kind, reuse))
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => out.push(f),
+            Err(d) => diags.push(d),
         }
     }
-    files
+    out
 }
 
-fn read_file(path: &Path, rel: String, kind: Kind, diags: &mut Diagnostics) -> Option<SourceFile> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
-            return None;
-        }
-    };
-    let stem = path.file_stem()?.to_string_lossy().into_owned();
+fn read_file(
+    path: &Path,
+    rel: String,
+    kind: Kind,
+    reuse: &(dyn Fn(&str, Stamp) -> Option<Arc<str>> + Sync),
+) -> Result<SourceFile, Diagnostic> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if let Err(why) = check_id(&stem) {
-        diags.push(
+        return Err(
             Diagnostic::error(format!("invalid entry id `{stem}`: {why}"))
                 .in_file(&rel)
                 .hint(format!("rename the file to `{}.md`", suggest_id(&stem))),
         );
-        return None;
     }
+    let stamp = std::fs::metadata(path).map_or((0, None), |m| (m.len(), m.modified().ok()));
+    if let Some(text) = reuse(&rel, stamp) {
+        return Ok(SourceFile {
+            path: rel,
+            kind,
+            id: stem,
+            text,
+            stamp,
+        });
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel))?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let offset = String::from_utf8_lossy(&e.as_bytes()[..good]).len();
-            diags.push(
-                Diagnostic::error("file is not valid UTF-8")
-                    .at(&rel, &lossy, offset..offset + 1)
-                    .label("invalid byte here")
-                    .hint("save the file as UTF-8"),
-            );
-            return None;
+            return Err(Diagnostic::error("file is not valid UTF-8")
+                .at(&rel, &lossy, offset..offset + 1)
+                .label("invalid byte here")
+                .hint("save the file as UTF-8"));
         }
     };
-    Some(SourceFile {
+    Ok(SourceFile {
         path: rel,
         kind,
         id: stem,
         text: text.into(),
+        stamp,
     })
 }
 

@@ -32,6 +32,8 @@ pub struct Body {
     pub cited_paragraphs: usize,
     /// Every citation in the text, for "cited by" lists.
     pub cites: Vec<(usize, CiteRef)>,
+    /// The ids of the entries the text links to with `(@id)`.
+    pub links_to: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -309,6 +311,7 @@ impl<'a> Renderer<'a, '_> {
             self.diags.push(d);
             return None;
         };
+        self.body.links_to.push(id.to_string());
         let mut url = self.links.href(&entry.url_path());
         if let Some(a) = anchor {
             url.push('#');

@@ -95,6 +95,29 @@ fn incremental_rebuilds_equal_full_builds() {
     let (_, stats) = rebuild(root, &mut cache, "title edit");
     assert_eq!(stats.parsed, 1);
     assert!(stats.rendered < pages / 2, "{stats:?}");
+    // Only the entries that show the park (its relations) are prepared again.
+    assert!(
+        stats.prepared > 1 && stats.prepared < 30,
+        "title edit: {stats:?}"
+    );
+
+    // A source's short name appears in the notes of every entry citing it.
+    edit(
+        root,
+        "content/sources/source-1.md",
+        "short: \"Author 1",
+        "short: \"Writer 1",
+    );
+    let (r, stats) = rebuild(root, &mut cache, "source short name edit");
+    assert!(
+        stats.prepared > 2 && stats.prepared < 120,
+        "citing entries only: {stats:?}"
+    );
+    assert!(
+        r.files.iter().any(|f| f.path.starts_with("labs/")
+            && String::from_utf8_lossy(&f.bytes).contains("Writer 1")),
+        "the new short name is in the notes"
+    );
 
     // Relations, new and deleted entries.
     edit(

@@ -243,6 +243,7 @@ fn new_files_point_at_their_schema_and_only_lack_a_summary() {
             kind,
             id: "some-title".into(),
             text: text.into(),
+            stamp: (0, None),
         };
         let config = atlas::Config::load(site.root()).unwrap();
         let (entry, diags) = atlas::entry::parse_entry(&file, &config);
@@ -310,6 +311,7 @@ fn schema_and_parser_agree() {
             kind: Kind::Park,
             id: "p".into(),
             text: format!("---\n{yaml}---\nBody.\n").into(),
+            stamp: (0, None),
         };
         let (_, diags) = atlas::entry::parse_entry(&file, &config);
         let parser_ok = !diags.iter().any(|d| d.is_error());

@@ -13,6 +13,7 @@ pub mod projection;
 pub mod svg;
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use geojson::{GeoJson, GeometryValue};
@@ -59,6 +60,8 @@ pub struct Geo {
     pub sites: BTreeMap<usize, Site>,
     pub provinces: Vec<Shape>,
     pub countries: Vec<Shape>,
+    /// A digest of the files read, for incremental rebuilds.
+    pub digest: u64,
 }
 
 impl Geo {
@@ -66,17 +69,18 @@ impl Geo {
     /// have no maps); problems are reported with file and feature index.
     pub fn load(root: &Path, atlas: &Atlas, diags: &mut Diagnostics) -> Geo {
         let mut geo = Geo::default();
+        let mut h = DefaultHasher::new();
         let dir = root.join("geodata");
         let base = dir.join("base");
-        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), diags);
-        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), diags);
+        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), &mut h, diags);
+        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), &mut h, diags);
         let sites_dir = dir.join("sites");
         if sites_dir.is_dir() {
             let walker = walkdir::WalkDir::new(&sites_dir).sort_by_file_name();
             for item in walker.into_iter().filter_map(Result::ok) {
                 let path = item.path();
                 if item.file_type().is_file() && path.extension().is_some_and(|e| e == "geojson") {
-                    read_sites(root, path, atlas, &mut geo, diags);
+                    read_sites(root, path, atlas, &mut geo, &mut h, diags);
                 }
             }
         }
@@ -92,6 +96,7 @@ impl Geo {
                 }
             }
         }
+        geo.digest = h.finish();
         geo
     }
 
@@ -101,10 +106,18 @@ impl Geo {
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<(String, String)> {
+fn read_text(
+    root: &Path,
+    path: &Path,
+    h: &mut DefaultHasher,
+    diags: &mut Diagnostics,
+) -> Option<(String, String)> {
     let rel = display_path(root, path);
     match std::fs::read_to_string(path) {
-        Ok(t) => Some((rel, t)),
+        Ok(t) => {
+            (&rel, &t).hash(h);
+            Some((rel, t))
+        }
         Err(e) => {
             diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
             None
@@ -137,11 +150,16 @@ fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::Feat
     }
 }
 
-fn read_shapes(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Shape> {
+fn read_shapes(
+    root: &Path,
+    path: &Path,
+    h: &mut DefaultHasher,
+    diags: &mut Diagnostics,
+) -> Vec<Shape> {
     if !path.is_file() {
         return Vec::new();
     }
-    let Some((rel, text)) = read_text(root, path, diags) else {
+    let Some((rel, text)) = read_text(root, path, h, diags) else {
         return Vec::new();
     };
     let Some(fc) = parse(&rel, &text, diags) else {
@@ -179,8 +197,15 @@ fn rings_of(value: &GeometryValue) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
-fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mut Diagnostics) {
-    let Some((rel, text)) = read_text(root, path, diags) else {
+fn read_sites(
+    root: &Path,
+    path: &Path,
+    atlas: &Atlas,
+    geo: &mut Geo,
+    h: &mut DefaultHasher,
+    diags: &mut Diagnostics,
+) {
+    let Some((rel, text)) = read_text(root, path, h, diags) else {
         return;
     };
     let Some(fc) = parse(&rel, &text, diags) else {

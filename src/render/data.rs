@@ -1,6 +1,10 @@
 //! Downloads and the search index: every item as JSON and CSV with the
 //! source of each fact, and a script-loaded index for client-side search.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::OutputFile;
@@ -8,35 +12,99 @@ use super::entry::Prepared;
 use crate::config::Config;
 use crate::entry::{Entry, Fact, Kind};
 use crate::graph::Atlas;
+use crate::incremental::{Cache, Digests, digest};
 
-/// `data/atlas.json`, `data/atlas.csv` and `static/search-index.js`.
-pub fn files(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> Vec<OutputFile> {
+/// `data/atlas.json`, `data/atlas.csv` and `static/search-index.js`, each
+/// joined from one piece per entry, which the cache keeps while the entry's
+/// inputs are the same.
+pub fn files(
+    atlas: &Atlas,
+    config: &Config,
+    prepared: &[Arc<Prepared>],
+    cache: &mut Cache,
+) -> Vec<OutputFile> {
     let items: Vec<usize> = Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k)).collect();
-    let records: Vec<Value> = items
+    // A record holds the entry's front matter and the relations to it.
+    let (records, records_key) = cache.pieces(
+        "record",
+        atlas,
+        &items,
+        |i, d| {
+            let mut h = DefaultHasher::new();
+            (d.config, d.front[i]).hash(&mut h);
+            for &l in &atlas.incoming[i] {
+                let link = &atlas.links[l];
+                (link.rel.key(), &atlas.entries[link.from].id).hash(&mut h);
+            }
+            h.finish()
+        },
+        |i| record_json(&record(atlas, config, &atlas.entries[i])),
+    );
+    let (rows, rows_key) = cache.pieces(
+        "csv",
+        atlas,
+        &items,
+        |i, d| digest(&(d.config, d.front[i])),
+        |i| csv_row(config, &atlas.entries[i]),
+    );
+    let searched: Vec<usize> = atlas
+        .entries
         .iter()
-        .map(|&i| record(atlas, config, &atlas.entries[i]))
+        .enumerate()
+        .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
+        .map(|(i, _)| i)
         .collect();
-    let mut json_text = serde_json::to_string_pretty(&json!({
-        "title": config.title,
-        "url": config.base_url,
-        "entries": records,
-    }))
-    .unwrap_or_default();
-    json_text.push('\n');
+    // The body's text comes from preparing the entry.
+    let (docs, docs_key) = cache.pieces(
+        "search",
+        atlas,
+        &searched,
+        |i, d| digest(&(d.config, d.prepared[i])),
+        |i| search_doc(atlas, config, &prepared[i], i),
+    );
+    // Joined again only when a piece changed.
+    let with_config = |key: Option<u64>| move |d: &Digests| key.map(|k| digest(&(k, d.config)));
     vec![
-        OutputFile {
-            path: "data/atlas.json".into(),
-            bytes: json_text.into_bytes(),
-        },
-        OutputFile {
-            path: "data/atlas.csv".into(),
-            bytes: csv(atlas, config, &items).into_bytes(),
-        },
-        OutputFile {
-            path: "static/search-index.js".into(),
-            bytes: search_index(atlas, config, prepared).into_bytes(),
-        },
+        cache.memo("data/atlas.json", with_config(records_key), || {
+            Bytes::from(atlas_json(config, &records))
+        }),
+        cache.memo("data/atlas.csv", with_config(rows_key), || {
+            Bytes::from(format!("{}\n{}", CSV_HEADER.join(","), rows.concat()))
+        }),
+        cache.memo("static/search-index.js", with_config(docs_key), || {
+            Bytes::from(format!("window.ATLAS_SEARCH = [{}];\n", docs.join(",")))
+        }),
     ]
+}
+
+/// The whole download as `serde_json::to_string_pretty` writes it (keys in
+/// order), from records already written at their depth.
+fn atlas_json(config: &Config, records: &[Arc<str>]) -> String {
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let entries = if records.is_empty() {
+        "[]".to_string()
+    } else {
+        format!("[\n{}\n  ]", records.join(",\n"))
+    };
+    format!(
+        "{{\n  \"entries\": {entries},\n  \"title\": {},\n  \"url\": {}\n}}\n",
+        string(&config.title),
+        string(&config.base_url)
+    )
+}
+
+/// A record pretty-printed as an element of the `entries` array.
+fn record_json(record: &Value) -> String {
+    let text = serde_json::to_string_pretty(record).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (k, line) in text.lines().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
 }
 
 fn fact_json<T: serde::Serialize>(f: &Fact<T>) -> Value {
@@ -108,93 +176,89 @@ fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
     Value::Object(r)
 }
 
-/// One row per item; each fact column is followed by its source.
-fn csv(atlas: &Atlas, config: &Config, items: &[usize]) -> String {
-    let header = [
-        "id",
-        "kind",
-        "title",
-        "name_zh",
-        "aliases",
-        "designation",
-        "established",
-        "established_source",
-        "ended",
-        "ended_source",
-        "country",
-        "province",
-        "city",
-        "location_source",
-        "area_km2",
-        "area_km2_source",
-        "agency",
-        "agency_source",
-        "programs",
-        "park",
-        "part_of",
-        "predecessor",
-        "url",
-    ];
-    let mut out = header.join(",");
-    out.push('\n');
+/// The columns of the CSV download: one row per item, each fact column
+/// followed by its source.
+const CSV_HEADER: [&str; 23] = [
+    "id",
+    "kind",
+    "title",
+    "name_zh",
+    "aliases",
+    "designation",
+    "established",
+    "established_source",
+    "ended",
+    "ended_source",
+    "country",
+    "province",
+    "city",
+    "location_source",
+    "area_km2",
+    "area_km2_source",
+    "agency",
+    "agency_source",
+    "programs",
+    "park",
+    "part_of",
+    "predecessor",
+    "url",
+];
+
+/// One CSV line (with its newline) for an item.
+fn csv_row(config: &Config, e: &Entry) -> String {
     let cite = |f: Option<&Option<String>>| f.and_then(|c| c.clone()).unwrap_or_default();
-    for &i in items {
-        let e = &atlas.entries[i];
-        let m = e.item().expect("items only");
-        let val =
-            |f: &Option<Fact<String>>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
-        let mut sources: Vec<String> = [&m.city, &m.province, &m.country]
+    let m = e.item().expect("items only");
+    let val = |f: &Option<Fact<String>>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+    let mut sources: Vec<String> = [&m.city, &m.province, &m.country]
+        .iter()
+        .filter_map(|f| f.as_ref().and_then(|f| f.cite.clone()))
+        .collect();
+    sources.dedup();
+    let location_source = sources.join("; ");
+    let row = [
+        e.id.clone(),
+        e.kind.name().into(),
+        m.title.clone(),
+        m.name_zh.clone().unwrap_or_default(),
+        m.aliases.join("; "),
+        val(&m.designation),
+        m.established
+            .as_ref()
+            .map(|d| d.value.to_string())
+            .unwrap_or_default(),
+        cite(m.established.as_ref().map(|f| &f.cite)),
+        m.ended
+            .as_ref()
+            .map(|d| d.value.to_string())
+            .unwrap_or_default(),
+        cite(m.ended.as_ref().map(|f| &f.cite)),
+        val(&m.country),
+        val(&m.province),
+        val(&m.city),
+        location_source,
+        m.area_km2
+            .as_ref()
+            .map(|a| a.value.to_string())
+            .unwrap_or_default(),
+        cite(m.area_km2.as_ref().map(|f| &f.cite)),
+        val(&m.agency),
+        cite(m.agency.as_ref().map(|f| &f.cite)),
+        m.programs
             .iter()
-            .filter_map(|f| f.as_ref().and_then(|f| f.cite.clone()))
-            .collect();
-        sources.dedup();
-        let location_source = sources.join("; ");
-        let row = [
-            e.id.clone(),
-            e.kind.name().into(),
-            m.title.clone(),
-            m.name_zh.clone().unwrap_or_default(),
-            m.aliases.join("; "),
-            val(&m.designation),
-            m.established
-                .as_ref()
-                .map(|d| d.value.to_string())
-                .unwrap_or_default(),
-            cite(m.established.as_ref().map(|f| &f.cite)),
-            m.ended
-                .as_ref()
-                .map(|d| d.value.to_string())
-                .unwrap_or_default(),
-            cite(m.ended.as_ref().map(|f| &f.cite)),
-            val(&m.country),
-            val(&m.province),
-            val(&m.city),
-            location_source,
-            m.area_km2
-                .as_ref()
-                .map(|a| a.value.to_string())
-                .unwrap_or_default(),
-            cite(m.area_km2.as_ref().map(|f| &f.cite)),
-            val(&m.agency),
-            cite(m.agency.as_ref().map(|f| &f.cite)),
-            m.programs
-                .iter()
-                .map(|p| p.value.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-            val(&m.park),
-            val(&m.part_of),
-            val(&m.predecessor),
-            format!("{}{}", config.base_url, e.url_path()),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
-    }
+            .map(|p| p.value.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        val(&m.park),
+        val(&m.part_of),
+        val(&m.predecessor),
+        format!("{}{}", config.base_url, e.url_path()),
+    ];
+    let mut out = row
+        .iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
     out
 }
 
@@ -206,34 +270,25 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// A script that sets `window.ATLAS_SEARCH`: loaded on demand by `atlas.js`,
-/// so search works from `file://` where fetching JSON does not.
-fn search_index(atlas: &Atlas, config: &Config, prepared: &[Prepared]) -> String {
-    let docs: Vec<Value> = atlas
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
-        .map(|(i, e)| {
-            let item = e.item();
-            let mut text = plain_text(&prepared[i].body.html);
-            truncate(&mut text, 1200);
-            let href = crate::markdown::href("", &e.url_path(), config.index_html_links);
-            json!({
-                "t": e.title(),
-                "z": item.and_then(|m| m.name_zh.clone()).unwrap_or_default(),
-                "a": item.map(|m| m.aliases.join(" | ")).unwrap_or_default(),
-                "k": e.kind.name(),
-                "s": e.summary(),
-                "x": text,
-                "h": href,
-            })
-        })
-        .collect();
-    format!(
-        "window.ATLAS_SEARCH = {};\n",
-        serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into())
-    )
+/// One document of the search index, which `static/search-index.js` sets
+/// as `window.ATLAS_SEARCH`: loaded on demand by `atlas.js`, so search works
+/// from `file://` where fetching JSON does not.
+fn search_doc(atlas: &Atlas, config: &Config, p: &Prepared, i: usize) -> String {
+    let e = &atlas.entries[i];
+    let item = e.item();
+    let mut text = plain_text(&p.body.html);
+    truncate(&mut text, 1200);
+    let href = crate::markdown::href("", &e.url_path(), config.index_html_links);
+    let doc = json!({
+        "t": e.title(),
+        "z": item.and_then(|m| m.name_zh.clone()).unwrap_or_default(),
+        "a": item.map(|m| m.aliases.join(" | ")).unwrap_or_default(),
+        "k": e.kind.name(),
+        "s": e.summary(),
+        "x": text,
+        "h": href,
+    });
+    serde_json::to_string(&doc).unwrap_or_default()
 }
 
 /// The text of an HTML fragment, without tags, note marks or basic entities.

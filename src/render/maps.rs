@@ -1,5 +1,6 @@
 //! Map views for pages, the static base maps, and the GeoJSON download.
 
+use bytes::Bytes;
 use serde::Serialize;
 use serde_json::json;
 
@@ -9,6 +10,7 @@ use crate::config::Config;
 use crate::geo::svg::{Mark, VIEWS, View, base_map, map_with_marks, shows, views_for};
 use crate::geo::{Geo, Site};
 use crate::graph::Atlas;
+use crate::incremental::{Cache, digest};
 use crate::markdown::Links;
 
 /// The location block of an entry page.
@@ -164,18 +166,29 @@ pub fn rows(atlas: &Atlas, geo: &Geo, links: &Links) -> Vec<SiteRow> {
 }
 
 /// Static base maps for every view and the combined GeoJSON of all sites.
-pub fn static_files(atlas: &Atlas, config: &Config, geo: &Geo) -> Vec<OutputFile> {
+/// Each is made again only when the geodata (or, for the GeoJSON, an
+/// entry's front matter) changes.
+pub fn static_files(
+    atlas: &Atlas,
+    config: &Config,
+    geo: &Geo,
+    cache: &mut Cache,
+) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = VIEWS
         .iter()
-        .map(|v: &View| OutputFile {
-            path: format!("static/map-{}.svg", v.slug),
-            bytes: base_map(geo, v).into_bytes(),
+        .map(|v: &View| {
+            cache.memo(
+                &format!("static/map-{}.svg", v.slug),
+                |d| Some(d.geo),
+                || Bytes::from(base_map(geo, v)),
+            )
         })
         .collect();
-    files.push(OutputFile {
-        path: "data/sites.geojson".into(),
-        bytes: sites_geojson(atlas, config, geo).into_bytes(),
-    });
+    files.push(cache.memo(
+        "data/sites.geojson",
+        |d| Some(digest(&(d.config, d.geo, d.fronts))),
+        || Bytes::from(sites_geojson(atlas, config, geo)),
+    ));
     files
 }
 

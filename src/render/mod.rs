@@ -18,6 +18,8 @@ pub mod views;
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
+
 use crate::cite::{Coverage, SourceTexts};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -34,7 +36,8 @@ pub use theme::Theme;
 pub struct OutputFile {
     /// Path inside the output folder, with `/` separators.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, so the incremental cache and the server keep it without copies.
+    pub bytes: Bytes,
 }
 
 /// The result of rendering: files, and the citation coverage per entry.
@@ -54,7 +57,9 @@ pub fn render_site(
     diags: &mut Diagnostics,
     cache: &mut Cache,
 ) -> Rendered {
-    let prepared = cache.prepare(atlas, config, |i| entry::prepare(atlas, i, config));
+    let mut clock = crate::timing::Clock::start();
+    let prepared = cache.prepare(atlas, geo.digest, |i| entry::prepare(atlas, i, config));
+    clock.lap("prepare");
     let mut coverage = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {
         diags.extend(p.diags.iter().cloned());
@@ -65,6 +70,7 @@ pub fn render_site(
         check_quotes(e, p, texts, diags);
     }
     check_unused_sources(atlas, &prepared, diags);
+    clock.lap("checks");
     let tera = match theme.compile() {
         Ok(t) => t,
         Err(d) => {
@@ -75,15 +81,23 @@ pub fn render_site(
             };
         }
     };
-    let pages = pages::plan(atlas, config, &prepared, geo, cache.is_on());
-    let results = cache.render(theme, &pages, |page| {
-        tera.render(&page.template, &page.context)
-            .map(|html| OutputFile {
-                path: page.path.clone(),
-                bytes: html.into_bytes(),
-            })
-            .map_err(|e| theme.diagnostic(&e))
-    });
+    clock.lap("compile theme");
+    let planner = pages::Planner::new(atlas, config, &prepared, geo);
+    clock.lap("plan");
+    let results = cache.render(
+        theme,
+        &planner.pages,
+        |page, digests| planner.key(page, digests),
+        |page| {
+            tera.render(page.template, &planner.context(page))
+                .map(|html| OutputFile {
+                    path: page.path.clone(),
+                    bytes: Bytes::from(html),
+                })
+                .map_err(|e| theme.diagnostic(&e))
+        },
+    );
+    clock.lap("render");
     let mut files = Vec::with_capacity(results.len() + theme.statics.len() + 1);
     let mut reported = std::collections::HashSet::new();
     for r in results {
@@ -100,17 +114,19 @@ pub fn render_site(
     for (name, bytes) in &theme.statics {
         files.push(OutputFile {
             path: format!("static/{name}"),
-            bytes: bytes.clone(),
+            bytes: Bytes::copy_from_slice(bytes),
         });
     }
     files.push(OutputFile {
         path: "static/highlight.css".into(),
-        bytes: crate::highlight::theme_css().as_bytes().to_vec(),
+        bytes: Bytes::from_static(crate::highlight::theme_css().as_bytes()),
     });
-    files.extend(maps::static_files(atlas, config, geo));
-    files.extend(data::files(atlas, config, &prepared));
-    cache.keep_prepared(prepared);
+    files.extend(maps::static_files(atlas, config, geo, cache));
+    clock.lap("map files");
+    files.extend(data::files(atlas, config, &prepared, cache));
+    clock.lap("data files");
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    clock.lap("finish");
     Rendered { files, coverage }
 }
 
@@ -133,7 +149,11 @@ fn check_quotes(
     }
 }
 
-fn check_unused_sources(atlas: &Atlas, prepared: &[Prepared], diags: &mut Diagnostics) {
+fn check_unused_sources(
+    atlas: &Atlas,
+    prepared: &[std::sync::Arc<Prepared>],
+    diags: &mut Diagnostics,
+) {
     // A source's annotation citing itself does not make it used.
     let cited: std::collections::HashSet<&str> = prepared
         .iter()

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use tera::Context;
 
@@ -12,19 +14,41 @@ use crate::config::Config;
 use crate::entry::{Entry, Kind, url_path};
 use crate::geo::Geo;
 use crate::graph::{Atlas, Taxonomy};
-use crate::incremental::PageContext;
+use crate::incremental::{Digests, digest_json};
 use crate::markdown::{Links, href};
 
 /// How many entries of each kind the home page lists.
 const HOME_PREVIEW: usize = 12;
 
-/// One page to render.
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    Home,
+    Kind(Kind),
+    /// A park, program or lab, by atlas index.
+    Entry(usize),
+    Source(usize),
+    /// A plain page (about, methodology).
+    Plain(usize),
+    Bibliography,
+    Map,
+    Timeline,
+    Taxonomy(Taxonomy),
+    /// A term of a taxonomy, by its index in the taxonomy's terms.
+    Term(Taxonomy, usize),
+    NotFound,
+    Sitemap,
+    Feed,
+    Robots,
+}
+
+/// One page to render: its output path, template and what it shows. Its
+/// context is made only when it is rendered ([`Planner::context`]), and
+/// its key ([`Planner::key`]) without making the context.
 pub struct Page {
     pub path: String,
-    pub template: String,
-    pub context: Context,
-    /// A digest of the context, when planning for an incremental rebuild.
-    pub digest: Option<u64>,
+    pub template: &'static str,
+    pub shows: Shows,
 }
 
 impl crate::incremental::PlannedPage for Page {
@@ -32,60 +56,505 @@ impl crate::incremental::PlannedPage for Page {
         &self.path
     }
     fn template(&self) -> &str {
-        &self.template
-    }
-    fn digest(&self) -> Option<u64> {
-        self.digest
+        self.template
     }
 }
 
-struct Planner<'a> {
+/// (citing entry, index into its `cites`), by source.
+type Citers = BTreeMap<usize, Vec<(usize, usize)>>;
+
+/// Makes the list of pages, and each page's context and key on demand.
+pub struct Planner<'a> {
     atlas: &'a Atlas,
     config: &'a Config,
     geo: &'a Geo,
+    prepared: &'a [Arc<Prepared>],
     site: SiteView,
-    pages: Vec<Page>,
-    digests: bool,
+    cited_by: Citers,
+    /// A digest of `site`.
+    site_digest: u64,
+    pub pages: Vec<Page>,
 }
 
-/// Plans every page of the site, taking a digest of each context if `digests`.
-pub fn plan(
-    atlas: &Atlas,
-    config: &Config,
-    prepared: &[Prepared],
-    geo: &Geo,
-    digests: bool,
-) -> Vec<Page> {
-    let mut p = Planner {
-        atlas,
-        config,
-        geo,
-        site: site_view(atlas, config),
-        pages: Vec::new(),
-        digests,
-    };
-    p.home();
-    for kind in Kind::ITEMS {
-        p.kind_index(kind);
-    }
-    let cited_by = cited_by(atlas, prepared);
-    for (i, e) in atlas.entries.iter().enumerate() {
-        match e.kind {
-            Kind::Source => p.source(
-                i,
-                &prepared[i],
-                cited_by.get(&i).map(Vec::as_slice).unwrap_or(&[]),
-            ),
-            Kind::Page => p.plain(i, &prepared[i]),
-            _ => p.entry(i, &prepared[i]),
+impl<'a> Planner<'a> {
+    /// Plans every page of the site.
+    pub fn new(
+        atlas: &'a Atlas,
+        config: &'a Config,
+        prepared: &'a [Arc<Prepared>],
+        geo: &'a Geo,
+    ) -> Planner<'a> {
+        let mut pages = Vec::new();
+        let mut add = |path: String, template: &'static str, shows: Shows| {
+            let path = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path
+            };
+            pages.push(Page {
+                path,
+                template,
+                shows,
+            });
+        };
+        add(String::new(), "home.html", Shows::Home);
+        for kind in Kind::ITEMS {
+            add(
+                format!("{}/", kind.folder()),
+                "kind.html",
+                Shows::Kind(kind),
+            );
+        }
+        for (i, e) in atlas.entries.iter().enumerate() {
+            let (template, shows) = match e.kind {
+                Kind::Source => ("source.html", Shows::Source(i)),
+                Kind::Page => ("page.html", Shows::Plain(i)),
+                _ => ("entry.html", Shows::Entry(i)),
+            };
+            add(e.url_path(), template, shows);
+        }
+        add("sources/".into(), "bibliography.html", Shows::Bibliography);
+        add("map/".into(), "map.html", Shows::Map);
+        add("timeline/".into(), "timeline.html", Shows::Timeline);
+        for tax in Taxonomy::ALL {
+            add(
+                format!("{}/", tax.slug()),
+                "taxonomy.html",
+                Shows::Taxonomy(tax),
+            );
+            for (j, t) in terms(atlas, tax).iter().enumerate() {
+                add(
+                    format!("{}/{}/", tax.slug(), t.slug),
+                    "term.html",
+                    Shows::Term(tax, j),
+                );
+            }
+        }
+        add("404.html".into(), "404.html", Shows::NotFound);
+        add("sitemap.xml".into(), "sitemap.xml", Shows::Sitemap);
+        add("atom.xml".into(), "atom.xml", Shows::Feed);
+        add("robots.txt".into(), "robots.txt", Shows::Robots);
+        let site = site_view(atlas, config);
+        Planner {
+            atlas,
+            config,
+            geo,
+            prepared,
+            site_digest: digest_json(&site),
+            site,
+            cited_by: cited_by(atlas, prepared),
+            pages,
         }
     }
-    p.bibliography();
-    p.map();
-    p.timeline();
-    p.taxonomies();
-    p.special();
-    p.pages
+
+    /// A digest of everything the page's context is made from, given the
+    /// run's digests: equal keys mean equal contexts.
+    pub fn key(&self, page: &Page, d: &Digests) -> u64 {
+        let mut h = DefaultHasher::new();
+        (d.config, self.site_digest, &page.path).hash(&mut h);
+        let fronts_of = |h: &mut DefaultHasher, entries: &mut dyn Iterator<Item = usize>| {
+            for i in entries {
+                d.front[i].hash(h);
+            }
+        };
+        match page.shows {
+            Shows::Home | Shows::Map => (d.fronts, d.geo).hash(&mut h),
+            Shows::Timeline | Shows::Feed => d.fronts.hash(&mut h),
+            Shows::Kind(k) => fronts_of(&mut h, &mut self.atlas.of_kind(k)),
+            Shows::Bibliography => fronts_of(&mut h, &mut self.atlas.of_kind(Kind::Source)),
+            Shows::Entry(i) => (d.prepared[i], d.geo).hash(&mut h),
+            Shows::Plain(i) => d.prepared[i].hash(&mut h),
+            Shows::Source(i) => {
+                d.prepared[i].hash(&mut h);
+                for &(from, c) in self.cited_by.get(&i).into_iter().flatten() {
+                    let (note, context, r) = &self.prepared[from].cites[c];
+                    (d.front[from], note, context, &r.locator, &r.quote).hash(&mut h);
+                }
+            }
+            Shows::Taxonomy(tax) => {
+                for t in terms(self.atlas, tax) {
+                    (&t.slug, &t.label, t.entries.len()).hash(&mut h);
+                }
+            }
+            Shows::Term(tax, j) => {
+                let t = &terms(self.atlas, tax)[j];
+                (&t.slug, &t.label).hash(&mut h);
+                fronts_of(&mut h, &mut t.entries.iter().copied());
+            }
+            Shows::Sitemap => {
+                for p in &self.pages {
+                    p.path.hash(&mut h);
+                }
+            }
+            Shows::NotFound | Shows::Robots => {}
+        }
+        h.finish()
+    }
+
+    /// The page's Tera context.
+    pub fn context(&self, page: &Page) -> Context {
+        match page.shows {
+            Shows::Home => self.home(),
+            Shows::Kind(k) => self.kind_index(k),
+            Shows::Entry(i) => self.entry(i),
+            Shows::Source(i) => self.source(i),
+            Shows::Plain(i) => self.plain(i),
+            Shows::Bibliography => self.bibliography(),
+            Shows::Map => self.map(),
+            Shows::Timeline => self.timeline(),
+            Shows::Taxonomy(tax) => self.taxonomy(tax),
+            Shows::Term(tax, j) => self.term(tax, j),
+            Shows::NotFound => {
+                // A host serves 404.html at any depth, so it links from the site's absolute path.
+                let info = self.info("Page not found", "", "404.html", "not-found");
+                self.base(self.config.base_path(), &info)
+            }
+            Shows::Sitemap => self.sitemap(),
+            Shows::Feed => self.feed(),
+            Shows::Robots => self.base("", &self.info("robots", "", "robots.txt", "")),
+        }
+    }
+
+    fn links(&self, root: &'static str) -> Links<'_> {
+        Links {
+            atlas: self.atlas,
+            root,
+            index_html: self.config.index_html_links,
+            allow_html: self.config.allow_html,
+        }
+    }
+
+    /// A context with what every page has: the site, the root prefix, the page.
+    fn base(&self, root: &str, info: &PageInfo) -> Context {
+        let mut c = Context::new();
+        c.insert("site", &self.site);
+        c.insert("root", root);
+        c.insert("page", info);
+        c
+    }
+
+    fn info(&self, title: &str, description: &str, path: &str, class: &str) -> PageInfo {
+        PageInfo {
+            title: title.into(),
+            description: description.into(),
+            path: path.into(),
+            canonical: format!("{}{path}", self.config.base_url),
+            class: class.into(),
+            article: class.starts_with("entry") || class == "source",
+        }
+    }
+
+    fn home(&self) -> Context {
+        let links = self.links("");
+        let kinds: BTreeMap<String, Vec<Card>> = Kind::ITEMS
+            .iter()
+            .map(|&k| {
+                (
+                    k.name().to_string(),
+                    // The home page previews a dozen of each kind.
+                    self.atlas
+                        .of_kind(k)
+                        .take(HOME_PREVIEW)
+                        .map(|i| card(self.atlas, i, &links))
+                        .collect(),
+                )
+            })
+            .collect();
+        let national = maps::figures(self.atlas, self.geo, &links)
+            .into_iter()
+            .next();
+        let info = self.info(&self.config.title, &self.config.description, "", "home");
+        let mut c = self.base("", &info);
+        c.insert("entries", &kinds);
+        c.insert("map", &national);
+        c
+    }
+
+    fn timeline(&self) -> Context {
+        let links = self.links("../");
+        let (svg, count) = super::timeline::timeline(self.atlas, &links);
+        let info = self.info(
+            "Timeline",
+            "China's science and technology programs and plans by the year they began.",
+            "timeline/",
+            "timeline-page",
+        );
+        let mut c = self.base("../", &info);
+        c.insert("svg", &svg);
+        c.insert("count", &count);
+        c
+    }
+
+    fn map(&self) -> Context {
+        let links = self.links("../");
+        let info = self.info(
+            "Map",
+            "Where China's science parks and labs are, drawn at build time.",
+            "map/",
+            "map-page",
+        );
+        let mut c = self.base("../", &info);
+        c.insert("figures", &maps::figures(self.atlas, self.geo, &links));
+        c.insert("rows", &maps::rows(self.atlas, self.geo, &links));
+        c
+    }
+
+    fn kind_index(&self, kind: Kind) -> Context {
+        let links = self.links("../");
+        let cards: Vec<Card> = self
+            .atlas
+            .of_kind(kind)
+            .map(|i| card(self.atlas, i, &links))
+            .collect();
+        let path = format!("{}/", kind.folder());
+        let info = self.info(
+            kind.label_plural(),
+            "",
+            &path,
+            &format!("index {}", kind.name()),
+        );
+        let mut c = self.base("../", &info);
+        c.insert("kind", kind.name());
+        c.insert("entries", &cards);
+        c
+    }
+
+    fn entry(&self, i: usize) -> Context {
+        let e = &self.atlas.entries[i];
+        let p = &self.prepared[i];
+        let links = self.links("../../");
+        let path = e.url_path();
+        let view = EntryView {
+            card: card(self.atlas, i, &links),
+            kind_label: e.kind.label_plural().into(),
+            kind_href: links.href(&format!("{}/", e.kind.folder())),
+            aliases: e.item().map(|m| m.aliases.clone()).unwrap_or_default(),
+            facts: p.facts.clone(),
+            relations: p.relations.clone(),
+            body: p.body.html.clone(),
+            headings: p.body.headings.clone(),
+            notes: p.notes.clone(),
+            cite_text: cite_text(self.config, e),
+            bibtex: bibtex(self.config, e),
+            edit_href: self.edit_href(e),
+            updated: e
+                .item()
+                .and_then(|m| m.updated)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            path: e.path.clone(),
+            location: maps::location(self.atlas, self.geo, i, &links),
+        };
+        let info = self.info(
+            e.title(),
+            e.summary(),
+            &path,
+            &format!("entry {}", e.kind.name()),
+        );
+        let mut c = self.base("../../", &info);
+        c.insert("entry", &view);
+        c
+    }
+
+    fn edit_href(&self, e: &Entry) -> String {
+        self.config
+            .edit_url
+            .as_ref()
+            .map(|u| format!("{u}{}", e.path))
+            .unwrap_or_default()
+    }
+
+    fn source(&self, i: usize) -> Context {
+        let e = &self.atlas.entries[i];
+        let p = &self.prepared[i];
+        let s = e.source().expect("a source");
+        let links = self.links("../../");
+        let mut groups: Vec<CitedBy> = Vec::new();
+        for &(from, c) in self.cited_by.get(&i).into_iter().flatten() {
+            let (note, context, r) = &self.prepared[from].cites[c];
+            let from_card = card(self.atlas, from, &links);
+            let use_ = CiteUse {
+                locator: r.locator.clone(),
+                quote: r.quote.clone().unwrap_or_default(),
+                context: context.clone(),
+                href: format!("{}#note-{note}", from_card.href),
+            };
+            match groups.iter_mut().find(|g| g.card.id == from_card.id) {
+                Some(g) => {
+                    if !g.uses.iter().any(|u| {
+                        u.href == use_.href
+                            && u.locator == use_.locator
+                            && u.context == use_.context
+                    }) {
+                        g.uses.push(use_)
+                    }
+                }
+                None => groups.push(CitedBy {
+                    card: from_card,
+                    uses: vec![use_],
+                }),
+            }
+        }
+        let count = groups.iter().map(|g| g.uses.len()).sum();
+        let view = SourceView {
+            card: card(self.atlas, i, &links),
+            short: s.short.clone(),
+            reference: reference_html(s),
+            authors: s.authors.clone(),
+            kind: s.kind.clone(),
+            year: source_year(s),
+            publisher: s.publisher.clone().unwrap_or_default(),
+            venue: s.venue.clone().unwrap_or_default(),
+            url: s.url.clone().unwrap_or_default(),
+            accessed: s.accessed.map(|d| d.to_string()).unwrap_or_default(),
+            language: s.language.clone().unwrap_or_default(),
+            body: p.body.html.clone(),
+            notes: p.notes.clone(),
+            cited_by: groups,
+            cite_count: count,
+            edit_href: self.edit_href(e),
+        };
+        let path = e.url_path();
+        let info = self.info(e.title(), e.summary(), &path, "source");
+        let mut c = self.base("../../", &info);
+        c.insert("source", &view);
+        c
+    }
+
+    fn plain(&self, i: usize) -> Context {
+        let e = &self.atlas.entries[i];
+        let p = &self.prepared[i];
+        let path = e.url_path();
+        let info = self.info(e.title(), e.summary(), &path, "page");
+        let mut c = self.base("../", &info);
+        c.insert("body", &p.body.html);
+        c.insert("notes", &p.notes);
+        c.insert("edit_href", &self.edit_href(e));
+        c
+    }
+
+    fn bibliography(&self) -> Context {
+        let links = self.links("../");
+        let sources: Vec<BTreeMap<&str, serde_json::Value>> = self
+            .atlas
+            .of_kind(Kind::Source)
+            .map(|i| {
+                let c = card(self.atlas, i, &links);
+                let r = reference_html(self.atlas.entries[i].source().expect("source"));
+                BTreeMap::from([
+                    ("card", serde_json::to_value(c).unwrap_or_default()),
+                    ("reference", r.into()),
+                ])
+            })
+            .collect();
+        let info = self.info(
+            "Sources",
+            "The reports the atlas is written from.",
+            "sources/",
+            "bibliography",
+        );
+        let mut c = self.base("../", &info);
+        c.insert("sources", &sources);
+        c
+    }
+
+    fn taxonomy(&self, tax: Taxonomy) -> Context {
+        let links = self.links("../");
+        let summaries: Vec<TermView> = terms(self.atlas, tax)
+            .iter()
+            .map(|t| TermView {
+                label: t.label.clone(),
+                href: links.href(&format!("{}/{}/", tax.slug(), t.slug)),
+                count: t.entries.len(),
+                entries: Vec::new(),
+            })
+            .collect();
+        let path = format!("{}/", tax.slug());
+        let info = self.info(tax.label(), "", &path, "taxonomy");
+        let mut c = self.base("../", &info);
+        c.insert("terms", &summaries);
+        c
+    }
+
+    fn term(&self, tax: Taxonomy, j: usize) -> Context {
+        let t = &terms(self.atlas, tax)[j];
+        let links = self.links("../../");
+        let view = TermView {
+            label: t.label.clone(),
+            href: String::new(),
+            count: t.entries.len(),
+            entries: t
+                .entries
+                .iter()
+                .map(|&i| card(self.atlas, i, &links))
+                .collect(),
+        };
+        let taxonomy = MenuItem {
+            title: tax.label().into(),
+            href: links.href(&format!("{}/", tax.slug())),
+        };
+        let path = format!("{}/{}/", tax.slug(), t.slug);
+        let info = self.info(&format!("{}: {}", tax.label(), t.label), "", &path, "term");
+        let mut c = self.base("../../", &info);
+        c.insert("term", &view);
+        c.insert("taxonomy", &taxonomy);
+        c
+    }
+
+    fn sitemap(&self) -> Context {
+        let urls: Vec<String> = self
+            .pages
+            .iter()
+            .take_while(|p| p.shows != Shows::NotFound)
+            .filter(|p| p.path.ends_with("index.html"))
+            .map(|p| {
+                format!(
+                    "{}{}",
+                    self.config.base_url,
+                    p.path.trim_end_matches("index.html")
+                )
+            })
+            .collect();
+        let mut c = self.base("", &self.info("Sitemap", "", "sitemap.xml", ""));
+        c.insert("urls", &urls);
+        c
+    }
+
+    fn feed(&self) -> Context {
+        let mut items: Vec<(String, &Entry)> = Kind::ITEMS
+            .iter()
+            .flat_map(|&k| self.atlas.of_kind(k))
+            .map(|i| &*self.atlas.entries[i])
+            .map(|e| (feed_date(e), e))
+            .collect();
+        items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        let updated = items
+            .first()
+            .map(|(d, _)| d.clone())
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        let feed: Vec<BTreeMap<&str, String>> = items
+            .iter()
+            .take(50)
+            .map(|(date, e)| {
+                BTreeMap::from([
+                    ("title", e.title().to_string()),
+                    ("summary", e.summary().to_string()),
+                    ("url", format!("{}{}", self.config.base_url, e.url_path())),
+                    ("id", e.id.clone()),
+                    ("updated", date.clone()),
+                ])
+            })
+            .collect();
+        let mut c = self.base("", &self.info("Feed", "", "atom.xml", ""));
+        c.insert("items", &feed);
+        c.insert("updated", &updated);
+        c
+    }
+}
+
+/// The terms of a taxonomy (none if no entry has one).
+fn terms(atlas: &Atlas, tax: Taxonomy) -> &[crate::graph::Term] {
+    atlas.taxonomies.get(&tax).map_or(&[], Vec::as_slice)
 }
 
 fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
@@ -142,394 +611,13 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
     }
 }
 
-impl Planner<'_> {
-    fn links(&self, root: &'static str) -> Links<'_> {
-        Links {
-            atlas: self.atlas,
-            root,
-            index_html: self.config.index_html_links,
-            allow_html: self.config.allow_html,
-        }
-    }
-
-    /// Adds a page at site folder `dir` (`""` for the root) or file `path`.
-    fn add(
-        &mut self,
-        path: &str,
-        template: &str,
-        root: &str,
-        info: PageInfo,
-        extra: impl FnOnce(&mut PageContext),
-    ) {
-        let mut context = PageContext::new(self.digests);
-        context.insert("site", &self.site);
-        context.insert("root", root);
-        context.insert("page", &info);
-        extra(&mut context);
-        let (context, digest) = context.finish();
-        let file = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        };
-        self.pages.push(Page {
-            path: file,
-            template: template.into(),
-            context,
-            digest,
-        });
-    }
-
-    fn info(&self, title: &str, description: &str, path: &str, class: &str) -> PageInfo {
-        PageInfo {
-            title: title.into(),
-            description: description.into(),
-            path: path.into(),
-            canonical: format!("{}{path}", self.config.base_url),
-            class: class.into(),
-            article: class.starts_with("entry") || class == "source",
-        }
-    }
-
-    fn home(&mut self) {
-        let links = self.links("");
-        let kinds: Vec<(String, Vec<Card>)> = Kind::ITEMS
-            .iter()
-            .map(|&k| {
-                (
-                    k.name().to_string(),
-                    // The home page previews a dozen of each kind.
-                    self.atlas
-                        .of_kind(k)
-                        .take(HOME_PREVIEW)
-                        .map(|i| card(self.atlas, i, &links))
-                        .collect(),
-                )
-            })
-            .collect();
-        let national = maps::figures(self.atlas, self.geo, &links)
-            .into_iter()
-            .next();
-        let info = self.info(&self.config.title, &self.config.description, "", "home");
-        self.add("", "home.html", "", info, |c| {
-            c.insert("entries", &kinds.into_iter().collect::<BTreeMap<_, _>>());
-            c.insert("map", &national);
-        });
-    }
-
-    fn timeline(&mut self) {
-        let links = self.links("../");
-        let (svg, count) = super::timeline::timeline(self.atlas, &links);
-        let info = self.info(
-            "Timeline",
-            "China's science and technology programs and plans by the year they began.",
-            "timeline/",
-            "timeline-page",
-        );
-        self.add("timeline/", "timeline.html", "../", info, |c| {
-            c.insert("svg", &svg);
-            c.insert("count", &count);
-        });
-    }
-
-    fn map(&mut self) {
-        let links = self.links("../");
-        let figures = maps::figures(self.atlas, self.geo, &links);
-        let rows = maps::rows(self.atlas, self.geo, &links);
-        let info = self.info(
-            "Map",
-            "Where China's science parks and labs are, drawn at build time.",
-            "map/",
-            "map-page",
-        );
-        self.add("map/", "map.html", "../", info, |c| {
-            c.insert("figures", &figures);
-            c.insert("rows", &rows);
-        });
-    }
-
-    fn kind_index(&mut self, kind: Kind) {
-        let links = self.links("../");
-        let cards: Vec<Card> = self
-            .atlas
-            .of_kind(kind)
-            .map(|i| card(self.atlas, i, &links))
-            .collect();
-        let path = format!("{}/", kind.folder());
-        let info = self.info(
-            kind.label_plural(),
-            "",
-            &path,
-            &format!("index {}", kind.name()),
-        );
-        self.add(&path, "kind.html", "../", info, |c| {
-            c.insert("kind", kind.name());
-            c.insert("entries", &cards);
-        });
-    }
-
-    fn entry(&mut self, i: usize, p: &Prepared) {
-        let e = &self.atlas.entries[i];
-        let links = self.links("../../");
-        let path = e.url_path();
-        let view = EntryView {
-            card: card(self.atlas, i, &links),
-            kind_label: e.kind.label_plural().into(),
-            kind_href: links.href(&format!("{}/", e.kind.folder())),
-            aliases: e.item().map(|m| m.aliases.clone()).unwrap_or_default(),
-            facts: p.facts.clone(),
-            relations: p.relations.clone(),
-            body: p.body.html.clone(),
-            headings: p.body.headings.clone(),
-            notes: p.notes.clone(),
-            cite_text: cite_text(self.config, e),
-            bibtex: bibtex(self.config, e),
-            edit_href: self.edit_href(e),
-            updated: e
-                .item()
-                .and_then(|m| m.updated)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            path: e.path.clone(),
-            location: maps::location(self.atlas, self.geo, i, &links),
-        };
-        let info = self.info(
-            e.title(),
-            e.summary(),
-            &path,
-            &format!("entry {}", e.kind.name()),
-        );
-        self.add(&path, "entry.html", "../../", info, |c| {
-            c.insert("entry", &view)
-        });
-    }
-
-    fn edit_href(&self, e: &Entry) -> String {
-        self.config
-            .edit_url
-            .as_ref()
-            .map(|u| format!("{u}{}", e.path))
-            .unwrap_or_default()
-    }
-
-    fn source(
-        &mut self,
-        i: usize,
-        p: &Prepared,
-        cited_by: &[(usize, usize, String, crate::cite::CiteRef)],
-    ) {
-        let e = &self.atlas.entries[i];
-        let s = e.source().expect("a source");
-        let links = self.links("../../");
-        let mut groups: Vec<CitedBy> = Vec::new();
-        for (from, note, context, r) in cited_by {
-            let from_card = card(self.atlas, *from, &links);
-            let use_ = CiteUse {
-                locator: r.locator.clone(),
-                quote: r.quote.clone().unwrap_or_default(),
-                context: context.clone(),
-                href: format!("{}#note-{note}", from_card.href),
-            };
-            match groups.iter_mut().find(|g| g.card.id == from_card.id) {
-                Some(g) => {
-                    if !g.uses.iter().any(|u| {
-                        u.href == use_.href
-                            && u.locator == use_.locator
-                            && u.context == use_.context
-                    }) {
-                        g.uses.push(use_)
-                    }
-                }
-                None => groups.push(CitedBy {
-                    card: from_card,
-                    uses: vec![use_],
-                }),
-            }
-        }
-        let count = groups.iter().map(|g| g.uses.len()).sum();
-        let view = SourceView {
-            card: card(self.atlas, i, &links),
-            short: s.short.clone(),
-            reference: reference_html(s),
-            authors: s.authors.clone(),
-            kind: s.kind.clone(),
-            year: source_year(s),
-            publisher: s.publisher.clone().unwrap_or_default(),
-            venue: s.venue.clone().unwrap_or_default(),
-            url: s.url.clone().unwrap_or_default(),
-            accessed: s.accessed.map(|d| d.to_string()).unwrap_or_default(),
-            language: s.language.clone().unwrap_or_default(),
-            body: p.body.html.clone(),
-            notes: p.notes.clone(),
-            cited_by: groups,
-            cite_count: count,
-            edit_href: self.edit_href(e),
-        };
-        let path = e.url_path();
-        let info = self.info(e.title(), e.summary(), &path, "source");
-        self.add(&path, "source.html", "../../", info, |c| {
-            c.insert("source", &view)
-        });
-    }
-
-    fn plain(&mut self, i: usize, p: &Prepared) {
-        let e = &self.atlas.entries[i];
-        let path = e.url_path();
-        let info = self.info(e.title(), e.summary(), &path, "page");
-        let body = p.body.html.clone();
-        let notes = p.notes.clone();
-        let edit = self.edit_href(e);
-        self.add(&path, "page.html", "../", info, |c| {
-            c.insert("body", &body);
-            c.insert("notes", &notes);
-            c.insert("edit_href", &edit);
-        });
-    }
-
-    fn bibliography(&mut self) {
-        let links = self.links("../");
-        let sources: Vec<(Card, String)> = self
-            .atlas
-            .of_kind(Kind::Source)
-            .map(|i| {
-                (
-                    card(self.atlas, i, &links),
-                    reference_html(self.atlas.entries[i].source().expect("source")),
-                )
-            })
-            .collect();
-        let sources: Vec<BTreeMap<&str, serde_json::Value>> = sources
-            .into_iter()
-            .map(|(c, r)| {
-                BTreeMap::from([
-                    ("card", serde_json::to_value(c).unwrap_or_default()),
-                    ("reference", r.into()),
-                ])
-            })
-            .collect();
-        let info = self.info(
-            "Sources",
-            "The reports the atlas is written from.",
-            "sources/",
-            "bibliography",
-        );
-        self.add("sources/", "bibliography.html", "../", info, |c| {
-            c.insert("sources", &sources)
-        });
-    }
-
-    fn taxonomies(&mut self) {
-        for tax in Taxonomy::ALL {
-            let terms = self.atlas.taxonomies.get(&tax).cloned().unwrap_or_default();
-            let index_links = self.links("../");
-            let summaries: Vec<TermView> = terms
-                .iter()
-                .map(|t| TermView {
-                    label: t.label.clone(),
-                    href: index_links.href(&format!("{}/{}/", tax.slug(), t.slug)),
-                    count: t.entries.len(),
-                    entries: Vec::new(),
-                })
-                .collect();
-            let path = format!("{}/", tax.slug());
-            let info = self.info(tax.label(), "", &path, "taxonomy");
-            self.add(&path, "taxonomy.html", "../", info, |c| {
-                c.insert("terms", &summaries)
-            });
-            for t in &terms {
-                let term_links = self.links("../../");
-                let view = TermView {
-                    label: t.label.clone(),
-                    href: String::new(),
-                    count: t.entries.len(),
-                    entries: t
-                        .entries
-                        .iter()
-                        .map(|&i| card(self.atlas, i, &term_links))
-                        .collect(),
-                };
-                let taxonomy = MenuItem {
-                    title: tax.label().into(),
-                    href: term_links.href(&format!("{}/", tax.slug())),
-                };
-                let path = format!("{}/{}/", tax.slug(), t.slug);
-                let info = self.info(&format!("{}: {}", tax.label(), t.label), "", &path, "term");
-                self.add(&path, "term.html", "../../", info, |c| {
-                    c.insert("term", &view);
-                    c.insert("taxonomy", &taxonomy);
-                });
-            }
-        }
-    }
-
-    /// 404, sitemap, feed, robots.
-    fn special(&mut self) {
-        // A host serves 404.html at any depth, so it links from the site's absolute path.
-        let base_path = self.config.base_path().to_string();
-        let info = self.info("Page not found", "", "404.html", "not-found");
-        self.add("404.html", "404.html", &base_path, info, |_| {});
-        let urls: Vec<String> = self
-            .pages
-            .iter()
-            .filter(|p| p.path.ends_with("index.html"))
-            .map(|p| {
-                format!(
-                    "{}{}",
-                    self.config.base_url,
-                    p.path.trim_end_matches("index.html")
-                )
-            })
-            .collect();
-        let info = self.info("Sitemap", "", "sitemap.xml", "");
-        self.add("sitemap.xml", "sitemap.xml", "", info, |c| {
-            c.insert("urls", &urls)
-        });
-        let mut items: Vec<(String, &Entry)> = Kind::ITEMS
-            .iter()
-            .flat_map(|&k| self.atlas.of_kind(k))
-            .map(|i| &self.atlas.entries[i])
-            .map(|e| (feed_date(e), e))
-            .collect();
-        items.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        let updated = items
-            .first()
-            .map(|(d, _)| d.clone())
-            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        let feed: Vec<BTreeMap<&str, String>> = items
-            .iter()
-            .take(50)
-            .map(|(date, e)| {
-                BTreeMap::from([
-                    ("title", e.title().to_string()),
-                    ("summary", e.summary().to_string()),
-                    ("url", format!("{}{}", self.config.base_url, e.url_path())),
-                    ("id", e.id.clone()),
-                    ("updated", date.clone()),
-                ])
-            })
-            .collect();
-        let info = self.info("Feed", "", "atom.xml", "");
-        self.add("atom.xml", "atom.xml", "", info, |c| {
-            c.insert("items", &feed);
-            c.insert("updated", &updated);
-        });
-        let info = self.info("robots", "", "robots.txt", "");
-        self.add("robots.txt", "robots.txt", "", info, |_| {});
-    }
-}
-
-/// (source index, citing entry, note number, context, reference) grouped by source.
-fn cited_by(
-    atlas: &Atlas,
-    prepared: &[Prepared],
-) -> BTreeMap<usize, Vec<(usize, usize, String, crate::cite::CiteRef)>> {
-    let mut out: BTreeMap<usize, Vec<_>> = BTreeMap::new();
+/// Who cites each source: (citing entry, index into its `cites`).
+fn cited_by(atlas: &Atlas, prepared: &[Arc<Prepared>]) -> Citers {
+    let mut out: Citers = BTreeMap::new();
     for (from, p) in prepared.iter().enumerate() {
-        for (note, context, r) in &p.cites {
+        for (c, (_, _, r)) in p.cites.iter().enumerate() {
             if let Some(&s) = atlas.index.get(&r.source) {
-                out.entry(s)
-                    .or_default()
-                    .push((from, *note, context.clone(), r.clone()));
+                out.entry(s).or_default().push((from, c));
             }
         }
     }

@@ -238,6 +238,11 @@ impl Rebuilder {
                         [one] => crate::load::display_path(Path::new(""), one),
                         many => format!("{} changes", many.len()),
                     };
+                    self.cache.changed(
+                        paths
+                            .iter()
+                            .map(|p| crate::load::display_path(Path::new(""), p)),
+                    );
                     self.rebuild(&what);
                 }
                 watch::Changes::None => {}
@@ -303,7 +308,7 @@ impl Rebuilder {
                 let files = result
                     .files
                     .into_iter()
-                    .map(|f| (f.path, Bytes::from(f.bytes)))
+                    .map(|f| (f.path, f.bytes))
                     .collect();
                 (files, changed)
             }
@@ -327,13 +332,18 @@ impl Rebuilder {
 fn changed_paths(old: &HashMap<String, Bytes>, new: &[OutputFile]) -> Vec<String> {
     let mut changed: Vec<String> = new
         .iter()
-        .filter(|f| old.get(&f.path).map(|b| b.as_ref()) != Some(f.bytes.as_slice()))
+        .filter(|f| !old.get(&f.path).is_some_and(|b| same_bytes(b, &f.bytes)))
         .map(|f| f.path.clone())
         .collect();
     let kept: std::collections::HashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
     changed.extend(old.keys().filter(|p| !kept.contains(p.as_str())).cloned());
     changed.sort();
     changed
+}
+
+/// Equal contents; a file the cache kept is the very same buffer.
+fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 fn router(shared: Arc<Shared>) -> Router {

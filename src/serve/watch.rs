@@ -89,7 +89,12 @@ impl Watch {
                     if matches!(event.kind, EventKind::Access(_)) {
                         continue;
                     }
-                    let changed: Vec<PathBuf> = event.paths.iter().map(|p| normalized(p)).collect();
+                    let mut changed: Vec<PathBuf> =
+                        event.paths.iter().map(|p| normalized(p)).collect();
+                    // Events were lost: anything may have changed.
+                    if event.need_rescan() {
+                        changed.extend(WATCHED_FOLDERS.iter().map(|f| self.root.join(f)));
+                    }
                     for p in &changed {
                         self.rewatch_if_folder(p);
                     }

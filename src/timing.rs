@@ -1,0 +1,37 @@
+//! Stage timings for performance work: with `ATLAS_TIMINGS=1` in the
+//! environment, each stage of a run prints its wall time to standard error.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Whether timings are printed (read once per process).
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("ATLAS_TIMINGS").is_some_and(|v| v != "0"))
+}
+
+/// Times consecutive stages: each [`Clock::lap`] prints the time since the
+/// previous one.
+pub struct Clock {
+    last: Option<Instant>,
+}
+
+impl Clock {
+    pub fn start() -> Clock {
+        Clock {
+            last: enabled().then(Instant::now),
+        }
+    }
+
+    /// Ends the stage called `what`.
+    pub fn lap(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            eprintln!(
+                "  {what:<24} {:>8.1} ms",
+                (now - last).as_secs_f64() * 1000.0
+            );
+            self.last = Some(now);
+        }
+    }
+}
