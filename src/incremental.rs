@@ -110,6 +110,8 @@ pub struct Cache {
     config: u64,
     /// Paths reported changed since the last run (relative to the root).
     changed: Vec<String>,
+    /// Every change is reported.
+    watched: bool,
     /// When the last run started loading files.
     loaded_at: Option<SystemTime>,
     files: FxHashMap<String, (Stamp, Arc<str>)>,
@@ -141,6 +143,13 @@ impl Cache {
 
     pub fn is_on(&self) -> bool {
         self.enabled
+    }
+
+    /// Says that from now on every change under the project is reported
+    /// with [`Cache::changed`] (by a file watcher started before the run
+    /// that filled the cache), so unreported files are not even looked at.
+    pub fn watched(&mut self) {
+        self.watched = true;
     }
 
     /// Reports that files or folders changed (paths relative to the root),
@@ -179,13 +188,22 @@ impl Cache {
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             })
         };
-        let reuse = |rel: &str, stamp: Stamp| {
+        let watched = self.watched;
+        let reuse = |rel: &str, path: &Path| {
             let (old, text) = files.get(rel)?;
+            if is_changed(rel) {
+                return None;
+            }
+            // Every change is reported: no need to look at the file.
+            if watched {
+                return Some((text.clone(), *old));
+            }
+            let stamp = crate::load::stamp_of(path);
             let settled = match (stamp.1, loaded_at) {
                 (Some(modified), Some(at)) => modified + STAMP_MARGIN < at,
                 _ => false,
             };
-            (*old == stamp && settled && !is_changed(rel)).then(|| text.clone())
+            (*old == stamp && settled).then(|| (text.clone(), stamp))
         };
         let loaded = crate::load::load_content_with(root, diags, &reuse);
         let reused = loaded
@@ -334,20 +352,24 @@ impl Cache {
         let ids = digest(&atlas.entries.iter().map(|e| &e.id).collect::<Vec<_>>());
         let config = self.config;
         let key = |i: usize, deps: &Deps| {
+            // Front digests include the path, so the id.
             let mut h = DefaultHasher::new();
             (config, text[i]).hash(&mut h);
             for &l in &atlas.outgoing[i] {
                 let link = &atlas.links[l];
-                let to = link.to;
-                (0u8, link.rel.key(), &atlas.entries[to].id, front[to]).hash(&mut h);
+                (link.rel as u8, front[link.to]).hash(&mut h);
             }
+            h.write_u8(0xff);
             for &l in &atlas.incoming[i] {
                 let link = &atlas.links[l];
-                let from = link.from;
-                (1u8, link.rel.key(), &atlas.entries[from].id, front[from]).hash(&mut h);
+                (link.rel as u8, front[link.from]).hash(&mut h);
             }
+            h.write_u8(0xff);
             for id in &deps.ids {
-                (id, atlas.index.get(id).map(|&j| front[j])).hash(&mut h);
+                match atlas.index.get(id) {
+                    Some(&j) => front[j].hash(&mut h),
+                    None => id.hash(&mut h),
+                }
             }
             if deps.all_ids {
                 ids.hash(&mut h);

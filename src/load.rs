@@ -30,16 +30,24 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
     load_content_with(root, diags, &|_, _| None)
 }
 
+/// Gives a file's text and stamp without reading it, where it can (from its
+/// path relative to the root and its path on disk).
+pub type Reuse<'a> = dyn Fn(&str, &Path) -> Option<(Arc<str>, Stamp)> + Sync + 'a;
+
 /// A file's length and modification time, for telling whether it changed.
 pub type Stamp = (u64, Option<std::time::SystemTime>);
 
-/// [`load_content`], taking a file's text from `reuse` (given its path
-/// relative to the root and its [`Stamp`]) instead of reading it, where it
-/// gives one. The files are read in parallel.
+/// The [`Stamp`] of the file at `path` (zero if it cannot be read).
+pub fn stamp_of(path: &Path) -> Stamp {
+    std::fs::metadata(path).map_or((0, None), |m| (m.len(), m.modified().ok()))
+}
+
+/// [`load_content`], taking a file's text from `reuse` instead of reading
+/// it, where it gives one. The files are read in parallel.
 pub fn load_content_with(
     root: &Path,
     diags: &mut Diagnostics,
-    reuse: &(dyn Fn(&str, Stamp) -> Option<Arc<str>> + Sync),
+    reuse: &Reuse<'_>,
 ) -> Vec<SourceFile> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -147,7 +155,7 @@ fn read_file(
     path: &Path,
     rel: String,
     kind: Kind,
-    reuse: &(dyn Fn(&str, Stamp) -> Option<Arc<str>> + Sync),
+    reuse: &Reuse<'_>,
 ) -> Result<SourceFile, Diagnostic> {
     let stem = path
         .file_stem()
@@ -160,8 +168,7 @@ fn read_file(
                 .hint(format!("rename the file to `{}.md`", suggest_id(&stem))),
         );
     }
-    let stamp = std::fs::metadata(path).map_or((0, None), |m| (m.len(), m.modified().ok()));
-    if let Some(text) = reuse(&rel, stamp) {
+    if let Some((text, stamp)) = reuse(&rel, path) {
         return Ok(SourceFile {
             path: rel,
             kind,
@@ -170,6 +177,7 @@ fn read_file(
             stamp,
         });
     }
+    let stamp = stamp_of(path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel))?;
     let text = match String::from_utf8(bytes) {

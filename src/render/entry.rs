@@ -2,6 +2,7 @@
 //! notes, numbered in reading order (facts, then text, then relations).
 
 use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::cite::{CiteRef, Coverage, NoteBody, Notes, parse_group};
 use crate::config::Config;
@@ -26,6 +27,9 @@ pub struct Prepared {
     pub coverage: Coverage,
     /// Every citation: (note number, context label, reference).
     pub cites: Vec<(usize, String, CiteRef)>,
+    /// Each source cited, once, with a digest of how (note numbers,
+    /// contexts, locators, quotes): what the source's page shows of this entry.
+    pub cited: Vec<(String, u64)>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -59,6 +63,7 @@ pub fn prepare(atlas: &Atlas, i: usize, config: &Config) -> Prepared {
     if entry.kind.is_item() {
         p.relations = relations(atlas, i, &links, &mut notes, &mut p);
     }
+    p.cited = cited_sources(&p.cites);
     p.notes = notes
         .list
         .iter()
@@ -69,6 +74,18 @@ pub fn prepare(atlas: &Atlas, i: usize, config: &Config) -> Prepared {
         })
         .collect();
     p
+}
+
+fn cited_sources(cites: &[(usize, String, CiteRef)]) -> Vec<(String, u64)> {
+    let mut by_source: std::collections::BTreeMap<&str, DefaultHasher> = Default::default();
+    for (note, context, r) in cites {
+        let h = by_source.entry(&r.source).or_default();
+        (note, context, &r.locator, &r.quote).hash(h);
+    }
+    by_source
+        .into_iter()
+        .map(|(s, h)| (s.to_string(), h.finish()))
+        .collect()
 }
 
 /// Registers a fact's citation (if any) as a note; counts it for coverage.

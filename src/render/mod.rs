@@ -155,10 +155,10 @@ fn check_unused_sources(
     diags: &mut Diagnostics,
 ) {
     // A source's annotation citing itself does not make it used.
-    let cited: std::collections::HashSet<&str> = prepared
+    let cited: rustc_hash::FxHashSet<&str> = prepared
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| p.cites.iter().map(move |(_, _, r)| (i, r.source.as_str())))
+        .flat_map(|(i, p)| p.cited.iter().map(move |(source, _)| (i, source.as_str())))
         .filter(|&(i, source)| atlas.entries[i].id != source)
         .map(|(_, source)| source)
         .collect();

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use tera::Context;
 
@@ -63,6 +65,9 @@ impl crate::incremental::PlannedPage for Page {
 /// (citing entry, index into its `cites`), by source.
 type Citers = BTreeMap<usize, Vec<(usize, usize)>>;
 
+/// (citing entry, digest of how it cites), by source.
+type CiteDigests = FxHashMap<usize, Vec<(usize, u64)>>;
+
 /// Makes the list of pages, and each page's context and key on demand.
 pub struct Planner<'a> {
     atlas: &'a Atlas,
@@ -70,7 +75,10 @@ pub struct Planner<'a> {
     geo: &'a Geo,
     prepared: &'a [Arc<Prepared>],
     site: SiteView,
-    cited_by: Citers,
+    /// Made on first use: only source pages that are rendered need it.
+    cited_by: OnceLock<Citers>,
+    /// Made on first use, for source page keys.
+    cite_digests: OnceLock<CiteDigests>,
     /// A digest of `site`.
     site_digest: u64,
     pub pages: Vec<Page>,
@@ -142,7 +150,8 @@ impl<'a> Planner<'a> {
             prepared,
             site_digest: digest_json(&site),
             site,
-            cited_by: cited_by(atlas, prepared),
+            cited_by: OnceLock::new(),
+            cite_digests: OnceLock::new(),
             pages,
         }
     }
@@ -166,9 +175,19 @@ impl<'a> Planner<'a> {
             Shows::Plain(i) => d.prepared[i].hash(&mut h),
             Shows::Source(i) => {
                 d.prepared[i].hash(&mut h);
-                for &(from, c) in self.cited_by.get(&i).into_iter().flatten() {
-                    let (note, context, r) = &self.prepared[from].cites[c];
-                    (d.front[from], note, context, &r.locator, &r.quote).hash(&mut h);
+                let citers = self.cite_digests.get_or_init(|| {
+                    let mut out = CiteDigests::default();
+                    for (from, p) in self.prepared.iter().enumerate() {
+                        for (source, how) in &p.cited {
+                            if let Some(&s) = self.atlas.index.get(source) {
+                                out.entry(s).or_default().push((from, *how));
+                            }
+                        }
+                    }
+                    out
+                });
+                for &(from, how) in citers.get(&i).into_iter().flatten() {
+                    (d.front[from], how).hash(&mut h);
                 }
             }
             Shows::Taxonomy(tax) => {
@@ -370,7 +389,10 @@ impl<'a> Planner<'a> {
         let s = e.source().expect("a source");
         let links = self.links("../../");
         let mut groups: Vec<CitedBy> = Vec::new();
-        for &(from, c) in self.cited_by.get(&i).into_iter().flatten() {
+        let cited_by = self
+            .cited_by
+            .get_or_init(|| cited_by(self.atlas, self.prepared));
+        for &(from, c) in cited_by.get(&i).into_iter().flatten() {
             let (note, context, r) = &self.prepared[from].cites[c];
             let from_card = card(self.atlas, from, &links);
             let use_ = CiteUse {

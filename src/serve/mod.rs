@@ -181,9 +181,12 @@ pub fn start(options: &ServeOptions) -> Result<Server, String> {
         builds: 0,
         instance: format!("{:x}", std::process::id() as u128 ^ now_nanos()),
         verbose: options.verbose,
+        warned: Default::default(),
     };
-    rebuilder.rebuild("initial build");
+    // Watch first, so nothing changed during the first build goes unreported.
     let watch = watch::Watch::start(&options.root, options.debounce)?;
+    rebuilder.cache.watched();
+    rebuilder.rebuild("initial build");
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = stop.clone();
     let thread = std::thread::Builder::new()
@@ -227,6 +230,8 @@ struct Rebuilder {
     builds: u64,
     instance: String,
     verbose: bool,
+    /// Digests of the warnings of the last build, printed already.
+    warned: std::collections::HashSet<u64>,
 }
 
 impl Rebuilder {
@@ -274,12 +279,18 @@ impl Rebuilder {
                 r
             }
         };
-        let report = result.diagnostics.render();
-        if self.verbose && !report.is_empty() {
-            eprint!("{report}");
+        if self.verbose {
+            eprint!("{}", self.terminal_report(&result.diagnostics));
         }
         if result.diagnostics.has_errors() {
-            let overlay = Arc::new(overlay(&report));
+            let errors: String = result
+                .diagnostics
+                .sorted()
+                .into_iter()
+                .filter(|d| d.is_error())
+                .map(|d| format!("{d}\n"))
+                .collect();
+            let overlay = Arc::new(overlay(&errors));
             self.publish(None, Some(overlay.clone()));
             let _ = self.shared.live.send(Live::Error(overlay));
             if self.verbose {
@@ -296,6 +307,35 @@ impl Rebuilder {
             );
         }
         let _ = self.shared.live.send(Live::Reload(Arc::new(changed)));
+    }
+
+    /// What to print of a build's problems: every error, and the warnings
+    /// not printed after the build before (a large atlas may have thousands
+    /// that stay the same from one edit to the next), with a count of the rest.
+    fn terminal_report(&mut self, diags: &crate::diag::Diagnostics) -> String {
+        let mut out = String::new();
+        let mut warned = std::collections::HashSet::new();
+        let mut repeated = 0;
+        for d in diags.sorted() {
+            if d.is_error() {
+                out.push_str(&format!("{d}\n"));
+                continue;
+            }
+            let key = crate::incremental::digest_json(d);
+            warned.insert(key);
+            if self.warned.contains(&key) {
+                repeated += 1;
+            } else {
+                out.push_str(&format!("{d}\n"));
+            }
+        }
+        if repeated > 0 {
+            out.push_str(&format!(
+                "({repeated} warning(s) as in the previous build, not repeated)\n"
+            ));
+        }
+        self.warned = warned;
+        out
     }
 
     /// Swaps in a good build (returning the paths that changed) or sets the
