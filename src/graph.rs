@@ -134,7 +134,7 @@ pub struct Term {
 }
 
 /// Everything the site is made of, resolved.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Atlas {
     /// Sorted by kind, then id: the order of every listing.
     /// Shared with the incremental cache, which keeps them between runs.

@@ -118,6 +118,8 @@ pub struct Cache {
     parsed: FxHashMap<String, Parsed>,
     prepared: FxHashMap<String, (u64, Deps, Arc<Prepared>)>,
     digests: Option<Arc<Digests>>,
+    /// The last atlas with its problems, and the digest of its inputs.
+    atlas: Option<(u64, Atlas, Vec<Diagnostic>)>,
     /// The geodata with its problems, and the digest of its inputs.
     geo: Option<(u64, Arc<Geo>, Vec<Diagnostic>)>,
     pages: FxHashMap<String, (u64, Bytes)>,
@@ -289,6 +291,46 @@ impl Cache {
             self.parsed.retain(|path, _| kept.contains(path.as_str()));
         }
         out
+    }
+
+    /// Assembling with reuse: while no entry's path or front matter changed
+    /// (nor the config), ids, relations and taxonomies are what they were,
+    /// and only the entries themselves (with their new bodies) are swapped in.
+    pub fn assemble(
+        &mut self,
+        entries: Vec<Arc<Entry>>,
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) -> Atlas {
+        if !self.enabled {
+            return Atlas::assemble(entries, &config.taxonomies, diags);
+        }
+        let mut h = DefaultHasher::new();
+        self.config.hash(&mut h);
+        for e in &entries {
+            (&e.path, self.parsed.get(&e.path).map(|p| p.front)).hash(&mut h);
+        }
+        let key = h.finish();
+        if let Some((k, old, found)) = &self.atlas
+            && *k == key
+        {
+            let by_path: FxHashMap<&str, &Arc<Entry>> =
+                entries.iter().map(|e| (e.path.as_str(), e)).collect();
+            let mut atlas = old.clone();
+            for e in &mut atlas.entries {
+                if let Some(new) = by_path.get(e.path.as_str()) {
+                    *e = (*new).clone();
+                }
+            }
+            diags.extend(found.iter().cloned());
+            return atlas;
+        }
+        let mut found = Diagnostics::default();
+        let atlas = Atlas::assemble(entries, &config.taxonomies, &mut found);
+        let found: Vec<Diagnostic> = found.into_iter().collect();
+        diags.extend(found.iter().cloned());
+        self.atlas = Some((key, atlas.clone(), found));
+        atlas
     }
 
     /// Geodata with reuse: loaded again when a file under `geodata/` or any

@@ -108,7 +108,7 @@ pub fn run_with(
         diags.extend(d);
         entries.extend(e);
     }
-    let atlas = graph::Atlas::assemble(entries, &config.taxonomies, diags);
+    let atlas = cache.assemble(entries, &config, diags);
     clock.lap("graph");
     for kind in Kind::ALL {
         result

@@ -58,10 +58,9 @@ pub fn load_content_with(
         );
         return Vec::new();
     }
-    let mut files = Vec::new();
-    // Lowercased file stems seen so far, to catch ids that differ only in case.
-    let mut seen: std::collections::HashMap<String, (String, String)> =
-        std::collections::HashMap::new();
+    let mut files: Vec<(std::path::PathBuf, String, Kind)> = Vec::new();
+    // Lowercased file stems seen so far (as indexes into `files`), to catch ids that differ only in case.
+    let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
     let walker = WalkDir::new(&content)
         .min_depth(1)
         .sort_by_file_name()
@@ -75,15 +74,16 @@ pub fn load_content_with(
                 continue;
             }
         };
-        let rel = display_path(root, item.path());
+        let rel = || display_path(root, item.path());
         if item.file_type().is_dir() {
             if item.depth() == 1 && Kind::from_folder(&item.file_name().to_string_lossy()).is_none()
             {
                 diags.push(
                     Diagnostic::warning(format!(
-                        "folder `{rel}` is not a kind of entry; its files are ignored"
+                        "folder `{}` is not a kind of entry; its files are ignored",
+                        rel()
                     ))
-                    .in_file(&rel)
+                    .in_file(&rel())
                     .hint(format!("entries live in {}", Kind::folder_list())),
                 );
             }
@@ -92,8 +92,8 @@ pub fn load_content_with(
         if item.depth() > 2 {
             if is_markdown(item.path()) {
                 diags.push(
-                    Diagnostic::warning(format!("`{rel}` is nested too deep and is ignored"))
-                        .in_file(&rel)
+                    Diagnostic::warning(format!("`{}` is nested too deep and is ignored", rel()))
+                        .in_file(&rel())
                         .hint("entries sit directly in their kind's folder, e.g. content/parks/<id>.md"),
                 );
             }
@@ -111,8 +111,11 @@ pub fn load_content_with(
             // Editors' backups and stray files are not content; say so once.
             if !is_editor_temp(&item.file_name().to_string_lossy()) {
                 diags.push(
-                    Diagnostic::warning(format!("`{rel}` is not a Markdown file and is ignored"))
-                        .in_file(&rel),
+                    Diagnostic::warning(format!(
+                        "`{}` is not a Markdown file and is ignored",
+                        rel()
+                    ))
+                    .in_file(&rel()),
                 );
             }
             continue;
@@ -122,19 +125,27 @@ pub fn load_content_with(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // The same as display_path(), made directly: this runs per file.
+        let rel = format!(
+            "content/{}/{}",
+            kind.folder(),
+            item.file_name().to_string_lossy()
+        );
         // The very same id twice is a duplicate, reported once entries are known.
-        if let Some((first_stem, first)) = seen.get(&stem.to_lowercase())
-            && *first_stem != stem
-        {
-            diags.push(
-                Diagnostic::error(format!("`{rel}` and `{first}` have ids that differ only in case"))
-                    .in_file(&rel)
-                    .hint("on case-insensitive file systems (macOS, Windows) both would be written to one folder; rename one"),
-            );
-            continue;
+        let lower = stem.to_lowercase();
+        if let Some(&first) = seen.get(&lower) {
+            let (first_path, first_rel, _) = &files[first];
+            if first_path.file_stem() != item.path().file_stem() {
+                diags.push(
+                    Diagnostic::error(format!("`{rel}` and `{first_rel}` have ids that differ only in case"))
+                        .in_file(&rel)
+                        .hint("on case-insensitive file systems (macOS, Windows) both would be written to one folder; rename one"),
+                );
+                continue;
+            }
+        } else {
+            seen.insert(lower, files.len());
         }
-        seen.entry(stem.to_lowercase())
-            .or_insert((stem, rel.clone()));
         files.push((item.into_path(), rel, kind));
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = files
