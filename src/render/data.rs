@@ -66,7 +66,7 @@ pub fn files(
     let with_config = |key: Option<u64>| move |d: &Digests| key.map(|k| digest(&(k, d.config)));
     vec![
         cache.memo("data/atlas.json", with_config(records_key), || {
-            Bytes::from(atlas_json(config, &records))
+            Bytes::from(atlas_json(&config.title, &config.base_url, &records))
         }),
         cache.memo("data/atlas.csv", with_config(rows_key), || {
             Bytes::from(format!("{}\n{}", CSV_HEADER.join(","), rows.concat()))
@@ -79,7 +79,7 @@ pub fn files(
 
 /// The whole download as `serde_json::to_string_pretty` writes it (keys in
 /// order), from records already written at their depth.
-fn atlas_json(config: &Config, records: &[Arc<str>]) -> String {
+fn atlas_json(title: &str, url: &str, records: &[Arc<str>]) -> String {
     let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let entries = if records.is_empty() {
         "[]".to_string()
@@ -88,8 +88,8 @@ fn atlas_json(config: &Config, records: &[Arc<str>]) -> String {
     };
     format!(
         "{{\n  \"entries\": {entries},\n  \"title\": {},\n  \"url\": {}\n}}\n",
-        string(&config.title),
-        string(&config.base_url)
+        string(title),
+        string(url)
     )
 }
 
@@ -367,6 +367,29 @@ mod tests {
     fn plain_text_drops_tags_and_note_marks() {
         let html = "<p>Huairou<sup class=\"note-ref\"><a href=\"#n\">1</a></sup> &amp; <em>Beijing</em></p>";
         assert_eq!(plain_text(html), "Huairou & Beijing");
+    }
+
+    #[test]
+    fn joined_download_equals_serde_pretty_output() {
+        let (title, url) = ("An \"Atlas\"", "https://example.org/atlas/");
+        let records = [
+            json!({"id": "a", "aliases": [], "facts": [{"label": "x", "value": "1\n2"}]}),
+            json!({"id": "b", "linked_from": [{"from": "a"}], "empty": {}}),
+        ];
+        for n in [0, 1, 2] {
+            let whole = json!({
+                "title": title,
+                "url": url,
+                "entries": records[..n],
+            });
+            let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+            expected.push('\n');
+            let pieces: Vec<Arc<str>> = records[..n]
+                .iter()
+                .map(|r| Arc::from(record_json(r)))
+                .collect();
+            assert_eq!(atlas_json(title, url, &pieces), expected, "{n} records");
+        }
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //!
 //! 1. Prepare each entry (facts, body, relations, notes) in parallel.
 //! 2. Check quotes against the sources' texts; gather "cited by" lists.
-//! 3. Make the list of pages, each a template and a context of views.
-//! 4. Render every page in parallel with Tera; add static files.
+//! 3. Make the list of pages, each an output path, a template and what it shows.
+//! 4. Render every page in parallel with Tera, making its context of views
+//!    just before; add static files, maps and downloads.
 //!
-//! Steps 1 and 4 go through an [`incremental::Cache`](crate::incremental),
-//! which `atlas serve` uses to skip entries and pages whose inputs are unchanged.
+//! Steps 1 and 4 and the downloads go through an
+//! [`incremental::Cache`](crate::incremental), which `atlas serve` uses to skip
+//! entries, pages and pieces whose inputs are unchanged.
 
 mod data;
 mod entry;

@@ -1,4 +1,5 @@
-//! The list of pages to render: each an output path, a template and a context.
+//! The list of pages to render (each an output path, a template and what it
+//! shows), each page's Tera context, and its incremental key.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
