@@ -286,8 +286,17 @@ impl Diagnostics {
 
     /// Every diagnostic, rendered, with a blank line between them.
     pub fn render(&self) -> String {
+        self.render_where(|_| true)
+    }
+
+    /// The errors only, rendered as [`Diagnostics::render`] does.
+    pub fn render_errors(&self) -> String {
+        self.render_where(Diagnostic::is_error)
+    }
+
+    fn render_where(&self, keep: impl Fn(&Diagnostic) -> bool) -> String {
         let mut out = String::new();
-        for d in self.sorted() {
+        for d in self.sorted().into_iter().filter(|d| keep(d)) {
             let _ = writeln!(out, "{d}");
         }
         out

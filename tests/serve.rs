@@ -67,13 +67,9 @@ fn edits_reload_and_errors_show_an_overlay_over_the_last_good_page() {
     );
     let error = events.wait_for("event: build-error");
     // The overlay shows the errors as the terminal prints them.
-    let terminal: String = atlas::run(site.root(), &atlas::BuildOptions::default())
+    let terminal = atlas::run(site.root(), &atlas::BuildOptions::default())
         .diagnostics
-        .sorted()
-        .into_iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{d}\n"))
-        .collect();
+        .render_errors();
     assert!(
         terminal.contains("content/parks/test-park.md:5:"),
         "{terminal}"

@@ -222,24 +222,15 @@ fn csv_row(config: &Config, e: &Entry) -> String {
         m.name_zh.clone().unwrap_or_default(),
         m.aliases.join("; "),
         val(&m.designation),
-        m.established
-            .as_ref()
-            .map(|d| d.value.to_string())
-            .unwrap_or_default(),
+        shown(&m.established),
         cite(m.established.as_ref().map(|f| &f.cite)),
-        m.ended
-            .as_ref()
-            .map(|d| d.value.to_string())
-            .unwrap_or_default(),
+        shown(&m.ended),
         cite(m.ended.as_ref().map(|f| &f.cite)),
         val(&m.country),
         val(&m.province),
         val(&m.city),
         location_source,
-        m.area_km2
-            .as_ref()
-            .map(|a| a.value.to_string())
-            .unwrap_or_default(),
+        shown(&m.area_km2),
         cite(m.area_km2.as_ref().map(|f| &f.cite)),
         val(&m.agency),
         cite(m.agency.as_ref().map(|f| &f.cite)),
@@ -260,6 +251,11 @@ fn csv_row(config: &Config, e: &Entry) -> String {
         .join(",");
     out.push('\n');
     out
+}
+
+/// A fact's value as text, or nothing.
+fn shown<T: std::fmt::Display>(f: &Option<Fact<T>>) -> String {
+    f.as_ref().map(|f| f.value.to_string()).unwrap_or_default()
 }
 
 fn csv_field(s: &str) -> String {

@@ -283,14 +283,7 @@ impl Rebuilder {
             eprint!("{}", self.terminal_report(&result.diagnostics));
         }
         if result.diagnostics.has_errors() {
-            let errors: String = result
-                .diagnostics
-                .sorted()
-                .into_iter()
-                .filter(|d| d.is_error())
-                .map(|d| format!("{d}\n"))
-                .collect();
-            let overlay = Arc::new(overlay(&errors));
+            let overlay = Arc::new(overlay(&result.diagnostics.render_errors()));
             self.publish(None, Some(overlay.clone()));
             let _ = self.shared.live.send(Live::Error(overlay));
             if self.verbose {
