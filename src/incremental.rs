@@ -11,7 +11,10 @@
 //!    hide), and no change under the path was reported with
 //!    [`Cache::changed`];
 //! 2. parsed entries, by path, while the text (the same shared text, or one
-//!    with the same digest) and the config are the same;
+//!    with the same digest) and the config are the same; then the atlas
+//!    (ids, relations, taxonomies) while no path or front matter changed,
+//!    and the geodata while, besides, no file under `geodata/` changed (read
+//!    again only when reported, once the cache is [`Cache::watched`]);
 //! 3. prepared entries (fact box, body, relations, notes), while everything
 //!    the preparation read is the same: the entry's text, the config, its
 //!    relations in both directions with the front matter of the entries at
@@ -91,8 +94,6 @@ struct Parsed {
     front: u64,
     entry: Option<Arc<Entry>>,
     diags: Vec<Diagnostic>,
-    /// Parsed by this run, not found equal to an earlier parse.
-    fresh: bool,
 }
 
 /// What a preparation read besides its own entry and relations.
@@ -112,16 +113,22 @@ pub struct Cache {
     changed: Vec<String>,
     /// Every change is reported.
     watched: bool,
+    /// A file under `geodata/` may have changed since the last run.
+    geodata_changed: bool,
     /// When the last run started loading files.
     loaded_at: Option<SystemTime>,
     files: FxHashMap<String, (Stamp, Arc<str>)>,
     parsed: FxHashMap<String, Parsed>,
+    /// Every parsed file's path and front matter digest, in load order.
+    fronts: u64,
     prepared: FxHashMap<String, (u64, Deps, Arc<Prepared>)>,
     digests: Option<Arc<Digests>>,
     /// The last atlas with its problems, and the digest of its inputs.
     atlas: Option<(u64, Atlas, Vec<Diagnostic>)>,
     /// The geodata with its problems, and the digest of its inputs.
     geo: Option<(u64, Arc<Geo>, Vec<Diagnostic>)>,
+    /// A digest of the files under `geodata/`.
+    geodata: u64,
     pages: FxHashMap<String, (u64, Bytes)>,
     memo: FxHashMap<String, (u64, Bytes)>,
     pieces: FxHashMap<&'static str, FxHashMap<String, (u64, Arc<str>)>>,
@@ -164,11 +171,6 @@ impl Cache {
         }
     }
 
-    /// The digests of the current run, once entries are prepared.
-    pub fn digests(&self) -> Option<Arc<Digests>> {
-        self.digests.clone()
-    }
-
     /// Loading with reuse: reads the content files that may have changed.
     pub fn load(
         &mut self,
@@ -182,7 +184,12 @@ impl Cache {
         self.digests = None;
         let started = SystemTime::now();
         let changed = std::mem::take(&mut self.changed);
+        self.geodata_changed = !self.watched
+            || changed
+                .iter()
+                .any(|c| c.split('/').next() == Some(crate::geo::FOLDER));
         let (files, loaded_at) = (&self.files, self.loaded_at);
+        let reused = std::sync::atomic::AtomicUsize::new(0);
         // The path itself, or a folder it is in.
         let is_changed = |rel: &str| {
             changed.iter().any(|c| {
@@ -197,25 +204,24 @@ impl Cache {
                 return None;
             }
             // Every change is reported: no need to look at the file.
-            if watched {
-                return Some((text.clone(), *old));
-            }
-            let stamp = crate::load::stamp_of(path);
-            let settled = match (stamp.1, loaded_at) {
-                (Some(modified), Some(at)) => modified + STAMP_MARGIN < at,
-                _ => false,
+            let stamp = if watched {
+                *old
+            } else {
+                let stamp = crate::load::stamp_of(path);
+                let settled = match (stamp.1, loaded_at) {
+                    (Some(modified), Some(at)) => modified + STAMP_MARGIN < at,
+                    _ => false,
+                };
+                if *old != stamp || !settled {
+                    return None;
+                }
+                stamp
             };
-            (*old == stamp && settled).then(|| (text.clone(), stamp))
+            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some((text.clone(), stamp))
         };
         let loaded = crate::load::load_content_with(root, diags, &reuse);
-        let reused = loaded
-            .iter()
-            .filter(|f| {
-                self.files
-                    .get(&f.path)
-                    .is_some_and(|(_, t)| Arc::ptr_eq(t, &f.text))
-            })
-            .count();
+        let reused = reused.into_inner();
         self.stats.read_reused = reused;
         self.stats.read = loaded.len() - reused;
         if reused < loaded.len() || self.files.len() != loaded.len() {
@@ -243,17 +249,18 @@ impl Cache {
             self.config = config_digest;
         }
         let old = &self.parsed;
-        let results: Vec<(Option<Parsed>, ParseResult)> = files
+        // (what to keep, parsed by this run, the result)
+        let results: Vec<(Option<Parsed>, bool, ParseResult)> = files
             .par_iter()
             .map(|f| {
                 let cached = old.get(&f.path);
                 let result = |p: &Parsed| (p.entry.clone(), p.diags.clone());
                 if let Some(p) = cached.filter(|p| Arc::ptr_eq(&p.text, &f.text)) {
-                    return (None, result(p));
+                    return (None, false, result(p));
                 }
                 let text_digest = digest(&*f.text);
                 if let Some(p) = cached.filter(|p| p.text_digest == text_digest) {
-                    return (Some(p.clone_with(f.text.clone())), result(p));
+                    return (Some(p.clone_with(f.text.clone())), false, result(p));
                 }
                 let (entry, diags) = parse(f);
                 let front = entry.as_ref().map_or(0, |e| {
@@ -265,23 +272,19 @@ impl Cache {
                     front,
                     entry: entry.clone(),
                     diags: diags.clone(),
-                    fresh: true,
                 };
-                (Some(parsed), (entry, diags))
+                (Some(parsed), true, (entry, diags))
             })
             .collect();
         let mut out = Vec::with_capacity(files.len());
-        for (f, (update, result)) in files.iter().zip(results) {
-            match update {
-                Some(p) => {
-                    if p.fresh {
-                        self.stats.parsed += 1;
-                    } else {
-                        self.stats.parse_reused += 1;
-                    }
-                    self.parsed.insert(f.path.clone(), p);
-                }
-                None => self.stats.parse_reused += 1,
+        for (f, (update, fresh, result)) in files.iter().zip(results) {
+            if fresh {
+                self.stats.parsed += 1;
+            } else {
+                self.stats.parse_reused += 1;
+            }
+            if let Some(p) = update {
+                self.parsed.insert(f.path.clone(), p);
             }
             out.push(result);
         }
@@ -290,6 +293,11 @@ impl Cache {
             let kept: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
             self.parsed.retain(|path, _| kept.contains(path.as_str()));
         }
+        let mut h = DefaultHasher::new();
+        for f in files {
+            (&f.path, self.parsed.get(&f.path).map(|p| p.front)).hash(&mut h);
+        }
+        self.fronts = h.finish();
         out
     }
 
@@ -305,31 +313,23 @@ impl Cache {
         if !self.enabled {
             return Atlas::assemble(entries, &config.taxonomies, diags);
         }
-        let mut h = DefaultHasher::new();
-        self.config.hash(&mut h);
-        for e in &entries {
-            (&e.path, self.parsed.get(&e.path).map(|p| p.front)).hash(&mut h);
-        }
-        let key = h.finish();
-        if let Some((k, old, found)) = &self.atlas
-            && *k == key
-        {
+        let key = digest(&(self.config, self.fronts));
+        // Taken when the atlas is assembled anew.
+        let mut entries = Some(entries);
+        let mut atlas = reuse_or(&mut self.atlas, key, diags, |found| {
+            let entries = entries.take().expect("assembled once");
+            Atlas::assemble(entries, &config.taxonomies, found)
+        });
+        // A reused atlas holds the previous run's entries: swap in this run's.
+        if let Some(entries) = entries {
             let by_path: FxHashMap<&str, &Arc<Entry>> =
                 entries.iter().map(|e| (e.path.as_str(), e)).collect();
-            let mut atlas = old.clone();
             for e in &mut atlas.entries {
                 if let Some(new) = by_path.get(e.path.as_str()) {
                     *e = (*new).clone();
                 }
             }
-            diags.extend(found.iter().cloned());
-            return atlas;
         }
-        let mut found = Diagnostics::default();
-        let atlas = Atlas::assemble(entries, &config.taxonomies, &mut found);
-        let found: Vec<Diagnostic> = found.into_iter().collect();
-        diags.extend(found.iter().cloned());
-        self.atlas = Some((key, atlas.clone(), found));
         atlas
     }
 
@@ -340,38 +340,29 @@ impl Cache {
         if !self.enabled {
             return Arc::new(Geo::load(root, atlas, diags));
         }
-        let mut h = DefaultHasher::new();
-        for e in &atlas.entries {
-            self.parsed.get(&e.path).map(|p| p.front).hash(&mut h);
-        }
-        let walker = walkdir::WalkDir::new(root.join("geodata")).sort_by_file_name();
-        for item in walker.into_iter().filter_map(Result::ok) {
-            if item.file_type().is_file() {
-                (item.path(), std::fs::read(item.path()).ok()).hash(&mut h);
+        // While serving, the files are read only when the watcher saw one change.
+        if self.geodata_changed || self.geo.is_none() {
+            let mut h = DefaultHasher::new();
+            let walker = walkdir::WalkDir::new(root.join(crate::geo::FOLDER)).sort_by_file_name();
+            for item in walker.into_iter().filter_map(Result::ok) {
+                if item.file_type().is_file() {
+                    (item.path(), std::fs::read(item.path()).ok()).hash(&mut h);
+                }
             }
+            self.geodata = h.finish();
         }
-        let key = h.finish();
-        if let Some((k, geo, found)) = &self.geo
-            && *k == key
-        {
-            diags.extend(found.iter().cloned());
-            return geo.clone();
-        }
-        let mut found = Diagnostics::default();
-        let geo = Arc::new(Geo::load(root, atlas, &mut found));
-        let found: Vec<Diagnostic> = found.into_iter().collect();
-        diags.extend(found.iter().cloned());
-        self.geo = Some((key, geo.clone(), found));
-        geo
+        let key = digest(&(self.config, self.fronts, self.geodata));
+        reuse_or(&mut self.geo, key, diags, |found| {
+            Arc::new(Geo::load(root, atlas, found))
+        })
     }
 
     /// Preparing with reuse: prepares the entries whose inputs changed (see
     /// the module docs); `prepare` makes one entry's. Also takes this run's
-    /// [`Digests`], `geo` being the digest of the geodata.
+    /// [`Digests`].
     pub fn prepare(
         &mut self,
         atlas: &Atlas,
-        geo: u64,
         prepare: impl Fn(usize) -> Prepared + Sync,
     ) -> Vec<Arc<Prepared>> {
         let n = atlas.entries.len();
@@ -451,7 +442,7 @@ impl Cache {
         }
         self.digests = Some(Arc::new(Digests {
             config,
-            geo,
+            geo: self.geodata,
             front,
             fronts,
             prepared: keys,
@@ -468,7 +459,7 @@ impl Cache {
         key: impl Fn(&P, &Digests) -> u64 + Sync,
         render: impl Fn(&P) -> Result<OutputFile, Diagnostic> + Sync,
     ) -> Vec<Result<OutputFile, Diagnostic>> {
-        let Some(d) = self.digests.clone().filter(|_| self.enabled) else {
+        let Some(d) = self.digests.clone() else {
             return pages.par_iter().map(&render).collect();
         };
         let templates = template_digests(theme);
@@ -520,12 +511,7 @@ impl Cache {
         key: impl FnOnce(&Digests) -> Option<u64>,
         make: impl FnOnce() -> Bytes,
     ) -> OutputFile {
-        let Some(k) = self
-            .digests
-            .clone()
-            .filter(|_| self.enabled)
-            .and_then(|d| key(&d))
-        else {
+        let Some(k) = self.digests.clone().and_then(|d| key(&d)) else {
             return OutputFile {
                 path: path.into(),
                 bytes: make(),
@@ -556,7 +542,7 @@ impl Cache {
         key: impl Fn(usize, &Digests) -> u64 + Sync,
         make: impl Fn(usize) -> String + Sync,
     ) -> (Vec<Arc<str>>, Option<u64>) {
-        let Some(d) = self.digests.clone().filter(|_| self.enabled) else {
+        let Some(d) = self.digests.clone() else {
             return (
                 items.par_iter().map(|&i| Arc::from(make(i))).collect(),
                 None,
@@ -590,6 +576,28 @@ impl Cache {
     }
 }
 
+/// A stage's result kept with the problems it found: the kept one while
+/// `key` is the same, else one made by `make` (which reports into its argument).
+fn reuse_or<T: Clone>(
+    slot: &mut Option<(u64, T, Vec<Diagnostic>)>,
+    key: u64,
+    diags: &mut Diagnostics,
+    make: impl FnOnce(&mut Diagnostics) -> T,
+) -> T {
+    if let Some((k, kept, found)) = slot.as_ref()
+        && *k == key
+    {
+        diags.extend(found.iter().cloned());
+        return kept.clone();
+    }
+    let mut found = Diagnostics::default();
+    let made = make(&mut found);
+    let found: Vec<Diagnostic> = found.into_iter().collect();
+    diags.extend(found.iter().cloned());
+    *slot = Some((key, made.clone(), found));
+    made
+}
+
 impl Parsed {
     fn clone_with(&self, text: Arc<str>) -> Parsed {
         Parsed {
@@ -598,7 +606,6 @@ impl Parsed {
             front: self.front,
             entry: self.entry.clone(),
             diags: self.diags.clone(),
-            fresh: false,
         }
     }
 }

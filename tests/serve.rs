@@ -137,6 +137,21 @@ fn edits_reload_and_errors_show_an_overlay_over_the_last_good_page() {
     site.write("atlas.toml", common::CONFIG);
     events.wait_for("event: reload");
     assert_eq!(get(addr, "/").status, 200);
+
+    // Geodata is watched too: a new site file, then a moved point.
+    let sites = |lon: f64| {
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon},40.41]}},\"properties\":{{\"id\":\"test-park\",\"precision\":\"district\",\"approximate\":true,\"provenance\":\"general knowledge\"}}}}]}}\n"
+        )
+    };
+    site.write("geodata/sites/sites.geojson", &sites(116.63));
+    eventually("the new location", || {
+        get(addr, "/parks/test-park/").body.contains("116.63° E")
+    });
+    site.write("geodata/sites/sites.geojson", &sites(116.25));
+    eventually("the moved location", || {
+        get(addr, "/parks/test-park/").body.contains("116.25° E")
+    });
 }
 
 #[test]

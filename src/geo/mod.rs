@@ -13,7 +13,6 @@ pub mod projection;
 pub mod svg;
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use geojson::{GeoJson, GeometryValue};
@@ -22,6 +21,9 @@ use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::entry::Kind;
 use crate::graph::Atlas;
 use crate::load::display_path;
+
+/// The folder under the project root that holds the geodata.
+pub const FOLDER: &str = "geodata";
 
 /// The precisions a site position may have.
 pub const PRECISIONS: &[&str] = &["site", "district", "city", "region"];
@@ -60,8 +62,6 @@ pub struct Geo {
     pub sites: BTreeMap<usize, Site>,
     pub provinces: Vec<Shape>,
     pub countries: Vec<Shape>,
-    /// A digest of the files read, for incremental rebuilds.
-    pub digest: u64,
 }
 
 impl Geo {
@@ -69,18 +69,17 @@ impl Geo {
     /// have no maps); problems are reported with file and feature index.
     pub fn load(root: &Path, atlas: &Atlas, diags: &mut Diagnostics) -> Geo {
         let mut geo = Geo::default();
-        let mut h = DefaultHasher::new();
-        let dir = root.join("geodata");
+        let dir = root.join(FOLDER);
         let base = dir.join("base");
-        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), &mut h, diags);
-        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), &mut h, diags);
+        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), diags);
+        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), diags);
         let sites_dir = dir.join("sites");
         if sites_dir.is_dir() {
             let walker = walkdir::WalkDir::new(&sites_dir).sort_by_file_name();
             for item in walker.into_iter().filter_map(Result::ok) {
                 let path = item.path();
                 if item.file_type().is_file() && path.extension().is_some_and(|e| e == "geojson") {
-                    read_sites(root, path, atlas, &mut geo, &mut h, diags);
+                    read_sites(root, path, atlas, &mut geo, diags);
                 }
             }
         }
@@ -96,7 +95,6 @@ impl Geo {
                 }
             }
         }
-        geo.digest = h.finish();
         geo
     }
 
@@ -106,18 +104,10 @@ impl Geo {
     }
 }
 
-fn read_text(
-    root: &Path,
-    path: &Path,
-    h: &mut DefaultHasher,
-    diags: &mut Diagnostics,
-) -> Option<(String, String)> {
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<(String, String)> {
     let rel = display_path(root, path);
     match std::fs::read_to_string(path) {
-        Ok(t) => {
-            (&rel, &t).hash(h);
-            Some((rel, t))
-        }
+        Ok(t) => Some((rel, t)),
         Err(e) => {
             diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
             None
@@ -150,16 +140,11 @@ fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::Feat
     }
 }
 
-fn read_shapes(
-    root: &Path,
-    path: &Path,
-    h: &mut DefaultHasher,
-    diags: &mut Diagnostics,
-) -> Vec<Shape> {
+fn read_shapes(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Shape> {
     if !path.is_file() {
         return Vec::new();
     }
-    let Some((rel, text)) = read_text(root, path, h, diags) else {
+    let Some((rel, text)) = read_text(root, path, diags) else {
         return Vec::new();
     };
     let Some(fc) = parse(&rel, &text, diags) else {
@@ -197,15 +182,8 @@ fn rings_of(value: &GeometryValue) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
-fn read_sites(
-    root: &Path,
-    path: &Path,
-    atlas: &Atlas,
-    geo: &mut Geo,
-    h: &mut DefaultHasher,
-    diags: &mut Diagnostics,
-) {
-    let Some((rel, text)) = read_text(root, path, h, diags) else {
+fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mut Diagnostics) {
+    let Some((rel, text)) = read_text(root, path, diags) else {
         return;
     };
     let Some(fc) = parse(&rel, &text, diags) else {

@@ -60,7 +60,7 @@ pub fn render_site(
     cache: &mut Cache,
 ) -> Rendered {
     let mut clock = crate::timing::Clock::start();
-    let prepared = cache.prepare(atlas, geo.digest, |i| entry::prepare(atlas, i, config));
+    let prepared = cache.prepare(atlas, |i| entry::prepare(atlas, i, config));
     clock.lap("prepare");
     let mut coverage = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {

@@ -63,11 +63,9 @@ impl crate::incremental::PlannedPage for Page {
     }
 }
 
-/// (citing entry, index into its `cites`), by source.
-type Citers = BTreeMap<usize, Vec<(usize, usize)>>;
-
-/// (citing entry, digest of how it cites), by source.
-type CiteDigests = FxHashMap<usize, Vec<(usize, u64)>>;
+/// Who cites each source: (citing entry, index into its `cited`), in
+/// entry order.
+type Citers = FxHashMap<usize, Vec<(usize, usize)>>;
 
 /// Makes the list of pages, and each page's context and key on demand.
 pub struct Planner<'a> {
@@ -76,10 +74,8 @@ pub struct Planner<'a> {
     geo: &'a Geo,
     prepared: &'a [Arc<Prepared>],
     site: SiteView,
-    /// Made on first use: only source pages that are rendered need it.
-    cited_by: OnceLock<Citers>,
-    /// Made on first use, for source page keys.
-    cite_digests: OnceLock<CiteDigests>,
+    /// Made on first use: only source pages need it.
+    citers: OnceLock<Citers>,
     /// A digest of `site`.
     site_digest: u64,
     pub pages: Vec<Page>,
@@ -151,8 +147,7 @@ impl<'a> Planner<'a> {
             prepared,
             site_digest: digest_json(&site),
             site,
-            cited_by: OnceLock::new(),
-            cite_digests: OnceLock::new(),
+            citers: OnceLock::new(),
             pages,
         }
     }
@@ -176,19 +171,8 @@ impl<'a> Planner<'a> {
             Shows::Plain(i) => d.prepared[i].hash(&mut h),
             Shows::Source(i) => {
                 d.prepared[i].hash(&mut h);
-                let citers = self.cite_digests.get_or_init(|| {
-                    let mut out = CiteDigests::default();
-                    for (from, p) in self.prepared.iter().enumerate() {
-                        for (source, how) in &p.cited {
-                            if let Some(&s) = self.atlas.index.get(source) {
-                                out.entry(s).or_default().push((from, *how));
-                            }
-                        }
-                    }
-                    out
-                });
-                for &(from, how) in citers.get(&i).into_iter().flatten() {
-                    (d.front[from], how).hash(&mut h);
+                for &(from, k) in self.citers_of(i) {
+                    (d.front[from], self.prepared[from].cited[k].1).hash(&mut h);
                 }
             }
             Shows::Taxonomy(tax) => {
@@ -233,6 +217,22 @@ impl<'a> Planner<'a> {
             Shows::Feed => self.feed(),
             Shows::Robots => self.base("", &self.info("robots", "", "robots.txt", "")),
         }
+    }
+
+    /// The entries citing source `i`, each once.
+    fn citers_of(&self, i: usize) -> &[(usize, usize)] {
+        let citers = self.citers.get_or_init(|| {
+            let mut out = Citers::default();
+            for (from, p) in self.prepared.iter().enumerate() {
+                for (k, (source, _)) in p.cited.iter().enumerate() {
+                    if let Some(&s) = self.atlas.index.get(source) {
+                        out.entry(s).or_default().push((from, k));
+                    }
+                }
+            }
+            out
+        });
+        citers.get(&i).map_or(&[], Vec::as_slice)
     }
 
     fn links(&self, root: &'static str) -> Links<'_> {
@@ -390,11 +390,14 @@ impl<'a> Planner<'a> {
         let s = e.source().expect("a source");
         let links = self.links("../../");
         let mut groups: Vec<CitedBy> = Vec::new();
-        let cited_by = self
-            .cited_by
-            .get_or_init(|| cited_by(self.atlas, self.prepared));
-        for &(from, c) in cited_by.get(&i).into_iter().flatten() {
-            let (note, context, r) = &self.prepared[from].cites[c];
+        let cites = self.citers_of(i).iter().flat_map(|&(from, _)| {
+            self.prepared[from]
+                .cites
+                .iter()
+                .filter(|(_, _, r)| r.source == e.id)
+                .map(move |c| (from, c))
+        });
+        for (from, (note, context, r)) in cites {
             let from_card = card(self.atlas, from, &links);
             let use_ = CiteUse {
                 locator: r.locator.clone(),
@@ -632,19 +635,6 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
             .collect(),
         entry_count: Kind::ITEMS.iter().map(|&k| atlas.of_kind(k).count()).sum(),
     }
-}
-
-/// Who cites each source: (citing entry, index into its `cites`).
-fn cited_by(atlas: &Atlas, prepared: &[Arc<Prepared>]) -> Citers {
-    let mut out: Citers = BTreeMap::new();
-    for (from, p) in prepared.iter().enumerate() {
-        for (c, (_, _, r)) in p.cites.iter().enumerate() {
-            if let Some(&s) = atlas.index.get(&r.source) {
-                out.entry(s).or_default().push((from, c));
-            }
-        }
-    }
-    out
 }
 
 /// The date an item counts as updated, for the feed: `updated`, else `established`.
