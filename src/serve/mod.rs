@@ -1,7 +1,7 @@
 //! `atlas serve`: build, serve the site from memory, watch, rebuild, reload.
 //!
 //! 1. Bind the address first (so the base URL is known and a busy port is
-//!    reported at once), then build with an [`incremental::Cache`].
+//!    reported at once), then build with an [`Cache`](crate::incremental::Cache).
 //! 2. Serve the last good build's files from memory ([`http`] maps request
 //!    paths onto them and refuses anything outside the site). HTML gets the
 //!    live script, and the error overlay while the build fails.
