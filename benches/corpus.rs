@@ -213,7 +213,7 @@ fn body(rng: &mut Rng, shape: &Shape, link: &str) -> String {
 
 fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let mut out = format!(
-        "---\ntitle: \"Program {i}\"\nsummary: \"The {} {} program number {i}.\"\ndesignation: {}\nfields: [{}]\nestablished: {{ value: {}, cite: \"{}\" }}\nagency: Ministry {}\n",
+        "---\ntitle: \"Program {i}\"\nupdated: 2024-05-01\nsummary: \"The {} {} program number {i}.\"\ndesignation: {}\nfields: [{}]\nestablished: {{ value: {}, cite: \"{}\" }}\nagency: Ministry {}\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(PROGRAM_DESIGNATIONS),
@@ -234,7 +234,7 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
 fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
-        "---\ntitle: \"Park {i}\"\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
+        "---\ntitle: \"Park {i}\"\nupdated: 2024-05-01\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(PARK_DESIGNATIONS),
@@ -261,7 +261,7 @@ fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
 fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
-        "---\ntitle: \"Lab {i}\"\nname_zh: \"实验室{i}\"\nsummary: \"A {} {} lab.\"\ndesignation: {}\nprovince: {province}\ncity: City {}\nfields: [{}]\nagency: University {}\npark: {{ value: {}, cite: \"{}\" }}\nprograms: [{}]\nestablished: \"{}-0{}\"\n",
+        "---\ntitle: \"Lab {i}\"\nupdated: 2024-05-01\nname_zh: \"实验室{i}\"\nsummary: \"A {} {} lab.\"\ndesignation: {}\nprovince: {province}\ncity: City {}\nfields: [{}]\nagency: University {}\npark: {{ value: {}, cite: \"{}\" }}\nprograms: [{}]\nestablished: \"{}-0{}\"\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(LAB_DESIGNATIONS),

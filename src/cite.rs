@@ -41,6 +41,15 @@ pub fn parse_group(text: &str, base: usize, at_required: bool) -> Result<Vec<Cit
     Ok(refs)
 }
 
+/// How many references a citation group holds (its `;`-separated parts
+/// outside quotes), whether or not they are well formed.
+pub fn count_refs(text: &str) -> usize {
+    split_outside_quotes(text, ';')
+        .iter()
+        .filter(|(p, _)| !p.trim().is_empty())
+        .count()
+}
+
 fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, CiteError> {
     let lead = part.len() - part.trim_start().len();
     let trimmed = part.trim();
@@ -311,6 +320,8 @@ impl SourceTexts {
 pub struct Coverage {
     pub facts: usize,
     pub cited_facts: usize,
+    /// Facts the atlas supplies itself, marked `editorial: true`.
+    pub editorial_facts: usize,
     pub paragraphs: usize,
     pub cited_paragraphs: usize,
 }
@@ -319,6 +330,7 @@ impl Coverage {
     pub fn add(&mut self, other: Coverage) {
         self.facts += other.facts;
         self.cited_facts += other.cited_facts;
+        self.editorial_facts += other.editorial_facts;
         self.paragraphs += other.paragraphs;
         self.cited_paragraphs += other.cited_paragraphs;
     }
@@ -327,8 +339,9 @@ impl Coverage {
         self.facts + self.paragraphs
     }
 
+    /// Facts and paragraphs accounted for: cited, or marked editorial.
     pub fn cited(&self) -> usize {
-        self.cited_facts + self.cited_paragraphs
+        self.cited_facts + self.editorial_facts + self.cited_paragraphs
     }
 
     /// The share of facts and paragraphs that carry a citation (1 when there is nothing to cite).

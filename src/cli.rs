@@ -195,7 +195,10 @@ fn new_entry(root: &Path, kind: &str, title: &str) -> i32 {
 pub fn new_entry_text(kind: Kind, title: &str) -> String {
     let mut out = format!("---\n{}\n", crate::schema::modeline(kind));
     for f in fields_of(kind) {
-        let value = f.example.replace("{title}", &title.replace('"', "'"));
+        let value = f
+            .example
+            .replace("{title}", &title.replace('"', "'"))
+            .replace("{today}", &format!("\"{}\"", crate::entry::Date::today()));
         let required = if f.required { "required; " } else { "" };
         out.push_str(&format!("{}: {value}  # {required}{}\n", f.name, f.doc));
     }

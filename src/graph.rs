@@ -13,11 +13,11 @@ use crate::load::suggest_id;
 /// Kinds of relation. Each is declared on one side and shown on both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rel {
-    /// lab -> park it is in
+    /// lab or institution -> park it is in
     Park,
-    /// park or lab -> program
+    /// park, lab or institution -> program
     Program,
-    /// x -> larger x
+    /// x -> larger x (or a lab -> the institution it belongs to)
     PartOf,
     /// program -> program it replaced
     Predecessor,
@@ -59,8 +59,10 @@ impl Rel {
     /// Heading on the target's page, given the kind of the entries listed.
     pub fn inverse_label(self, from: Kind) -> &'static str {
         match (self, from) {
+            (Rel::Park, Kind::Institution) => "Institutions here",
             (Rel::Park, _) => "Labs and facilities here",
             (Rel::Program, Kind::Park) => "Parks and zones",
+            (Rel::Program, Kind::Institution) => "Institutions",
             (Rel::Program, _) => "Labs and facilities",
             (Rel::PartOf, _) => "Includes",
             (Rel::Predecessor, _) => "Succeeded by",
@@ -72,7 +74,7 @@ impl Rel {
         match self {
             Rel::Park => to == Kind::Park,
             Rel::Program => to == Kind::Program,
-            Rel::PartOf => to == from,
+            Rel::PartOf => to == from || (from == Kind::Lab && to == Kind::Institution),
             Rel::Predecessor => to == Kind::Program,
             Rel::Related => to.is_item(),
         }
@@ -367,7 +369,8 @@ fn target_kind_hint(rel: Rel, from: Kind) -> &'static str {
     match rel {
         Rel::Park => "park",
         Rel::Program | Rel::Predecessor => "program",
+        Rel::PartOf if from == Kind::Lab => "lab or institution",
         Rel::PartOf => from.name(),
-        Rel::Related => "park, program or lab",
+        Rel::Related => "park, program, lab or institution",
     }
 }

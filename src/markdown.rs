@@ -30,6 +30,8 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub paragraphs: usize,
     pub cited_paragraphs: usize,
+    /// Editorial notes (`> [!NOTE]` blocks) in the text.
+    pub editorial_notes: usize,
     /// Every citation in the text, for "cited by" lists.
     pub cites: Vec<(usize, CiteRef)>,
     /// The ids of the entries the text links to with `(@id)`.
@@ -74,7 +76,8 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_SMART_PUNCTUATION)
-    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_GFM);
 
 /// The prefix of the placeholder URL given to citation groups.
 const CITE_URL: &str = "atlas-cite:";
@@ -173,6 +176,10 @@ impl<'a> Renderer<'a, '_> {
                     };
                     self.out
                         .push(Event::Html(highlight::code_block(&code, lang).into()));
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let inner = collect_until_end(&mut iter);
+                    self.atlas_note(kind, inner);
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let inner = collect_until_end(&mut iter);
@@ -403,6 +410,33 @@ impl<'a> Renderer<'a, '_> {
             id: unique,
             text: plain,
         });
+    }
+
+    /// A GitHub-style alert (`> [!NOTE]`): the atlas's own editorial note.
+    /// Its paragraphs speak in the atlas's voice, so coverage does not count
+    /// them as claims (they may still cite).
+    fn atlas_note(
+        &mut self,
+        kind: pulldown_cmark::BlockQuoteKind,
+        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
+    ) {
+        use pulldown_cmark::BlockQuoteKind as K;
+        let label = match kind {
+            K::Note => "Atlas note",
+            K::Tip => "Atlas tip",
+            K::Important => "Important (atlas note)",
+            K::Warning => "Warning (atlas note)",
+            K::Caution => "Caution (atlas note)",
+        };
+        let counted = (self.body.paragraphs, self.body.cited_paragraphs);
+        self.out.push(Event::Html(
+            format!("<aside class=\"atlas-note\" role=\"note\"><p class=\"atlas-note-label\">{label}</p>\n").into(),
+        ));
+        self.run(inner);
+        self.out.push(Event::Html("</aside>\n".into()));
+        self.body.paragraphs = counted.0;
+        self.body.cited_paragraphs = counted.1;
+        self.body.editorial_notes += 1;
     }
 
     fn footnote_definition(

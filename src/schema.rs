@@ -99,6 +99,7 @@ fn field(f: &FieldSpec, config: &Config) -> Value {
         FieldType::Text => json!({ "type": "string" }),
         FieldType::Texts => json!({ "type": "array", "items": { "type": "string" } }),
         FieldType::Integer => json!({ "type": "integer" }),
+        FieldType::Bool => json!({ "type": "boolean" }),
         FieldType::Date => json!({ "$ref": "#/$defs/date" }),
         FieldType::Url => json!({ "type": "string", "pattern": "^https?://" }),
         FieldType::SourceKind => json!({ "enum": SOURCE_KINDS }),

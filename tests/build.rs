@@ -80,11 +80,11 @@ fn relations_show_both_ways_and_links_resolve() {
         ),
         (
             "content/programs/torch.md",
-            "---\ntitle: Torch Program\nsummary: s\nestablished: 1988\n---\n",
+            "---\ntitle: Torch Program\nsummary: s\nupdated: 2024-05-01\nestablished: 1988\n---\n",
         ),
         (
             "content/programs/later.md",
-            "---\ntitle: Later\nsummary: s\npredecessor: torch\n---\n",
+            "---\ntitle: Later\nsummary: s\nupdated: 2024-05-01\npredecessor: torch\n---\n",
         ),
     ]);
     s.build_ok();
@@ -347,15 +347,15 @@ fn timeline_draws_dated_programs() {
     let s = Site::new(&[
         (
             "content/programs/a.md",
-            "---\ntitle: Plan A\nsummary: s\nestablished: 1986\nended: 2016\n---\nx [@doe-2020, §1]\n",
+            "---\ntitle: Plan A\nsummary: s\nupdated: 2024-05-01\nestablished: 1986\nended: 2016\n---\nx [@doe-2020, §1]\n",
         ),
         (
             "content/programs/b.md",
-            "---\ntitle: Plan B\nsummary: s\nestablished: \"2006-02\"\n---\nx [@doe-2020, §1]\n",
+            "---\ntitle: Plan B\nsummary: s\nupdated: 2024-05-01\nestablished: \"2006-02\"\n---\nx [@doe-2020, §1]\n",
         ),
         (
             "content/programs/c.md",
-            "---\ntitle: Undated\nsummary: s\n---\nx [@doe-2020, §1]\n",
+            "---\ntitle: Undated\nsummary: s\nupdated: 2024-05-01\n---\nx [@doe-2020, §1]\n",
         ),
     ]);
     s.build_ok();

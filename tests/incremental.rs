@@ -130,7 +130,7 @@ fn incremental_rebuilds_equal_full_builds() {
     write(
         root,
         "content/programs/program-new.md",
-        "---\ntitle: A New Program\nsummary: New.\n---\nNew [@source-1, §2].\n",
+        "---\ntitle: A New Program\nsummary: New.\nupdated: 2024-05-01\n---\nNew [@source-1, §2].\n",
     );
     rebuild(root, &mut cache, "entry added");
     std::fs::remove_file(root.join("content/labs/lab-7.md")).unwrap();

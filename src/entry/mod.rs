@@ -5,6 +5,7 @@
 //! `parse` turns raw YAML into typed, validated metadata and reports every
 //! problem with its line and column.
 
+mod facts;
 mod fields;
 mod front;
 mod parse;
@@ -13,6 +14,7 @@ mod value;
 use std::ops::Range;
 use std::sync::Arc;
 
+pub use facts::{FactRow, rows as fact_rows};
 pub use fields::{FIELDS, FieldSpec, FieldType, PROVINCES, SOURCE_KINDS, ValueType, fields_of};
 pub use front::{KeyIndex, split_front_matter};
 pub use parse::parse_entry;
@@ -25,20 +27,26 @@ pub enum Kind {
     Park,
     Program,
     Lab,
+    /// Universities, academies, think tanks, firms, publishers, agencies:
+    /// organisations that are not themselves research facilities.
+    Institution,
     Source,
     Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Park,
         Kind::Program,
         Kind::Lab,
+        Kind::Institution,
         Kind::Source,
         Kind::Page,
     ];
-    /// The kinds that are atlas items (have facts, relations and a place on maps).
-    pub const ITEMS: [Kind; 3] = [Kind::Park, Kind::Program, Kind::Lab];
+    /// The kinds that are atlas items (have facts and relations).
+    pub const ITEMS: [Kind; 4] = [Kind::Park, Kind::Program, Kind::Lab, Kind::Institution];
+    /// The items that are places: they may have a location and are drawn on maps.
+    pub const PLACES: [Kind; 3] = [Kind::Park, Kind::Lab, Kind::Institution];
 
     pub fn from_folder(folder: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.folder() == folder)
@@ -56,6 +64,7 @@ impl Kind {
             Kind::Park => "parks",
             Kind::Program => "programs",
             Kind::Lab => "labs",
+            Kind::Institution => "institutions",
             Kind::Source => "sources",
             Kind::Page => "pages",
         }
@@ -66,6 +75,7 @@ impl Kind {
             Kind::Park => "park",
             Kind::Program => "program",
             Kind::Lab => "lab",
+            Kind::Institution => "institution",
             Kind::Source => "source",
             Kind::Page => "page",
         }
@@ -77,6 +87,7 @@ impl Kind {
             Kind::Park => "Parks and zones",
             Kind::Program => "Programs and plans",
             Kind::Lab => "Labs and facilities",
+            Kind::Institution => "Institutions",
             Kind::Source => "Sources",
             Kind::Page => "Pages",
         }
@@ -84,6 +95,11 @@ impl Kind {
 
     pub fn is_item(self) -> bool {
         Kind::ITEMS.contains(&self)
+    }
+
+    /// Whether entries of this kind may have a location.
+    pub fn is_place(self) -> bool {
+        Kind::PLACES.contains(&self)
     }
 
     pub fn folder_list() -> String {
@@ -118,17 +134,22 @@ pub enum Meta {
     Page(PageMeta),
 }
 
-/// The front matter of a park, program or lab.
-#[derive(Debug, Clone, Default)]
+/// The front matter of a park, program, lab or institution, deserialized
+/// directly from YAML; [`FIELDS`] says which keys each kind takes.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct ItemMeta {
     pub title: String,
     pub summary: String,
-    pub name_zh: Option<String>,
+    /// The Chinese name: cited where a source prints it; uncited, the
+    /// standard name supplied by the atlas from general knowledge.
+    pub name_zh: Option<Fact<String>>,
     pub aliases: Vec<String>,
     pub designation: Option<Fact<String>>,
     pub fields: Vec<Fact<String>>,
     pub established: Option<Fact<Date>>,
     pub ended: Option<Fact<Date>>,
+    /// Absent means China; any other country makes the entry a comparator.
     pub country: Option<Fact<String>>,
     pub province: Option<Fact<String>>,
     pub city: Option<Fact<String>>,
@@ -140,11 +161,30 @@ pub struct ItemMeta {
     pub predecessor: Option<Fact<String>>,
     pub related: Vec<Fact<String>>,
     pub facts: Vec<LabeledFact>,
+    /// The date the entry was last reviewed.
     pub updated: Option<Date>,
+    /// Shown first on the home page.
+    pub featured: bool,
 }
 
+impl ItemMeta {
+    /// The country, `China` when none is given.
+    pub fn country_name(&self) -> &str {
+        self.country.as_ref().map_or(CHINA, |c| c.value.as_str())
+    }
+
+    /// Whether the entry is in China (else it is a comparator from abroad).
+    pub fn in_china(&self) -> bool {
+        self.country_name() == CHINA
+    }
+}
+
+/// The country of entries that give none.
+pub const CHINA: &str = "China";
+
 /// The front matter of a source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct SourceMeta {
     pub title: String,
     pub short: String,
@@ -156,13 +196,16 @@ pub struct SourceMeta {
     pub kind: String,
     pub url: Option<String>,
     pub accessed: Option<Date>,
+    /// Why the source has no URL, and where a reader finds it.
+    pub availability: Option<String>,
     pub language: Option<String>,
     pub text: Option<String>,
     pub summary: String,
 }
 
 /// The front matter of a plain page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct PageMeta {
     pub title: String,
     pub summary: String,

@@ -83,7 +83,7 @@ impl Geo {
                 }
             }
         }
-        for kind in [Kind::Park, Kind::Lab] {
+        for kind in Kind::PLACES {
             for i in atlas.of_kind(kind) {
                 if !geo.sites.contains_key(&i) {
                     let e = &atlas.entries[i];
@@ -217,9 +217,9 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
             continue;
         };
         let e = &atlas.entries[entry];
-        if !matches!(e.kind, Kind::Park | Kind::Lab) {
+        if !e.kind.is_place() {
             diags.push(here(Diagnostic::error(format!(
-                "{what}: `{id}` is a {}; only parks and labs have locations",
+                "{what}: `{id}` is a {}; only parks, labs and institutions have locations",
                 e.kind.name()
             ))));
             continue;
@@ -257,10 +257,7 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
                 "{what}: `approximate` must be true or false"
             ))));
         }
-        let in_china = e
-            .item()
-            .and_then(|m| m.country.as_ref())
-            .is_none_or(|c| c.value == "China");
+        let in_china = e.item().is_none_or(|m| m.in_china());
         let (point, rings) = match &f.geometry {
             None => (None, Vec::new()),
             Some(g) => match check_geometry(&g.value, in_china) {

@@ -203,7 +203,8 @@ pub struct Mark {
 
 /// Whether `view` shows mark `m`.
 pub fn shows(view: &View, m: &Mark) -> bool {
-    view.contains(m.lonlat) && (!view.world || m.foreign)
+    // China's maps show China's sites only; the world map the comparators.
+    view.contains(m.lonlat) && view.world == m.foreign
 }
 
 const BASE_STYLE: &str = ".land{fill:#e9e5dc;stroke:#fdfcfa;stroke-width:.5}.province{fill:#f3efe6;stroke:#a59d8e;stroke-width:.6;stroke-linejoin:round}.frame{fill:#dfe9ef}\
@@ -298,10 +299,14 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
     out
 }
 
-/// The views a point shows in: the first (national or world) and any inset.
-pub fn views_for(lonlat: (f64, f64)) -> Vec<&'static View> {
-    let china = View::by_slug("china").expect("china view");
+/// The views a site shows in: China's national map and any inset for a
+/// site in China, the world map for a comparator abroad.
+pub fn views_for(lonlat: (f64, f64), foreign: bool) -> Vec<&'static View> {
     let world = View::by_slug("world").expect("world view");
+    if foreign {
+        return vec![world];
+    }
+    let china = View::by_slug("china").expect("china view");
     let mut out = vec![if china.contains(lonlat) { china } else { world }];
     out.extend(
         VIEWS

@@ -124,7 +124,7 @@ fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
     r.insert("id".into(), json!(e.id));
     r.insert("kind".into(), json!(e.kind.name()));
     r.insert("title".into(), json!(m.title));
-    r.insert("name_zh".into(), json!(m.name_zh));
+    r.insert("name_zh".into(), json!(m.name_zh.as_ref().map(fact_json)));
     r.insert("aliases".into(), json!(m.aliases));
     r.insert("summary".into(), json!(m.summary));
     r.insert(
@@ -138,6 +138,7 @@ fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
                 cite: f.cite.clone(),
                 quote: f.quote.clone(),
                 note: f.note.clone(),
+                editorial: f.editorial,
             })
         })
     };
@@ -219,7 +220,10 @@ fn csv_row(config: &Config, e: &Entry) -> String {
         e.id.clone(),
         e.kind.name().into(),
         m.title.clone(),
-        m.name_zh.clone().unwrap_or_default(),
+        m.name_zh
+            .as_ref()
+            .map(|f| f.value.clone())
+            .unwrap_or_default(),
         m.aliases.join("; "),
         val(&m.designation),
         shown(&m.established),

@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use crate::cite::{CiteRef, Coverage, NoteBody, Notes, parse_group};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::entry::{Entry, Fact, Kind, url_path};
+use crate::entry::{Entry, FieldType, Kind, ValueType, url_path};
 use crate::graph::{Atlas, Rel, Taxonomy};
 use crate::load::suggest_id;
 use crate::markdown::{Body, Links, check_sources, render_body};
@@ -20,6 +20,8 @@ pub const ENTRY_ROOT: &str = "../../";
 /// An entry, prepared for its page and for the pages that cite or list it.
 #[derive(Debug, Default)]
 pub struct Prepared {
+    /// The Chinese name, with its citation or marked as the atlas's own.
+    pub name_zh: Option<FactView>,
     pub facts: Vec<FactView>,
     pub body: Body,
     pub relations: Vec<RelationView>,
@@ -48,7 +50,11 @@ pub fn prepare(atlas: &Atlas, i: usize, config: &Config) -> Prepared {
     };
     let mut p = Prepared::default();
     let mut notes = Notes::default();
-    if entry.kind.is_item() {
+    if let Some(item) = entry.item() {
+        p.name_zh = item
+            .name_zh
+            .as_ref()
+            .map(|name| name_zh(entry, atlas, name, &mut notes, &mut p));
         p.facts = facts(entry, atlas, config, &links, &mut notes, &mut p);
     }
     p.body = render_body(entry, &mut notes, &links, &mut p.diags);
@@ -93,15 +99,11 @@ fn cite_fact(
     entry: &Entry,
     atlas: &Atlas,
     key: &str,
-    label: &str,
+    context: &str,
     (fact_cite, quote): (Option<&str>, Option<&str>),
     notes: &mut Notes,
     p: &mut Prepared,
 ) -> Vec<NoteRef> {
-    // Designations and fields classify the entry in the atlas's own
-    // vocabularies; they are not claims of a source, so coverage leaves them out.
-    let is_claim = !matches!(key, "designation" | "fields");
-    p.coverage.facts += usize::from(is_claim);
     let Some(cite) = fact_cite else {
         return Vec::new();
     };
@@ -122,23 +124,59 @@ fn cite_fact(
         }
     };
     refs = check_sources(entry, atlas, refs, &mut p.diags);
-    if let (Some(q), Some(first)) = (quote, refs.first_mut()) {
+    // A fact-level quote belongs to its single citation (parsing refuses it
+    // beside several).
+    if let (Some(q), [only]) = (quote, refs.as_mut_slice()) {
         let q_at = entry.text[region.clone()]
             .find(q)
             .map_or(region.start, |i| region.start + i);
-        first.quote = Some(q.to_string());
-        first.quote_span = q_at..q_at + q.len();
+        only.quote = Some(q.to_string());
+        only.quote_span = q_at..q_at + q.len();
     }
     if refs.is_empty() {
         return Vec::new();
     }
-    p.coverage.cited_facts += usize::from(is_claim);
     let (number, anchor) = notes.cite(refs.clone());
     p.cites
-        .extend(refs.into_iter().map(|r| (number, label.to_string(), r)));
+        .extend(refs.into_iter().map(|r| (number, context.to_string(), r)));
     vec![NoteRef { number, anchor }]
 }
 
+/// The Chinese name: cited where a source prints it, else supplied by the
+/// atlas (a name, so it needs no `editorial: true` to say so).
+fn name_zh(
+    entry: &Entry,
+    atlas: &Atlas,
+    name: &crate::entry::Fact<String>,
+    notes: &mut Notes,
+    p: &mut Prepared,
+) -> FactView {
+    let refs = cite_fact(
+        entry,
+        atlas,
+        "name_zh",
+        "Chinese name",
+        (name.cite.as_deref(), name.quote.as_deref()),
+        notes,
+        p,
+    );
+    p.coverage.facts += 1;
+    if refs.is_empty() {
+        p.coverage.editorial_facts += 1;
+    } else {
+        p.coverage.cited_facts += 1;
+    }
+    FactView {
+        label: "Chinese name".into(),
+        html: esc(&name.value),
+        editorial: refs.is_empty(),
+        notes: refs,
+        note: name.note.clone().unwrap_or_default(),
+    }
+}
+
+/// The fact box: every fact field the table shows, in table order; the
+/// elements of a list field share one row.
 fn facts(
     entry: &Entry,
     atlas: &Atlas,
@@ -148,122 +186,93 @@ fn facts(
     p: &mut Prepared,
 ) -> Vec<FactView> {
     let item = entry.item().expect("items only");
-    let mut out = Vec::new();
-    let mut push = |key: &str,
-                    label: &str,
-                    html: String,
-                    fact: Option<(&Option<String>, &Option<String>, &Option<String>)>,
-                    p: &mut Prepared| {
-        let (cite, quote, note) = fact.map_or((None, None, None), |(c, q, n)| {
-            (c.as_deref(), q.as_deref(), n.clone())
-        });
-        let refs = cite_fact(entry, atlas, key, label, (cite, quote), notes, p);
-        out.push(FactView {
-            label: label.to_string(),
+    let mut out: Vec<FactView> = Vec::new();
+    let mut last_field = "";
+    for row in crate::entry::fact_rows(item) {
+        let field = row.field;
+        let field_label = field.label_for(entry.kind);
+        if field_label.is_empty() {
+            continue;
+        }
+        let label = row.label.clone().unwrap_or_else(|| field_label.to_string());
+        let html = fact_html(&row, config, links);
+        // Designations and fields classify the entry in the atlas's own
+        // vocabularies; they are not claims of a source.
+        let is_claim = !matches!(
+            field.ty,
+            FieldType::Fact(ValueType::Designation) | FieldType::Facts(ValueType::Field)
+        );
+        let refs = cite_fact(
+            entry,
+            atlas,
+            field.name,
+            &label,
+            (row.cite.as_deref(), row.quote.as_deref()),
+            notes,
+            p,
+        );
+        if is_claim {
+            p.coverage.facts += 1;
+            if !refs.is_empty() {
+                p.coverage.cited_facts += 1;
+            } else if row.editorial {
+                p.coverage.editorial_facts += 1;
+            }
+        }
+        let view = FactView {
+            label,
             html,
             notes: refs,
-            note: note.unwrap_or_default(),
-        });
-    };
-    fn parts<T>(f: &Fact<T>) -> Option<(&Option<String>, &Option<String>, &Option<String>)> {
-        Some((&f.cite, &f.quote, &f.note))
+            note: row.note.clone().unwrap_or_default(),
+            editorial: row.editorial,
+        };
+        let same_list = matches!(field.ty, FieldType::Facts(_)) && last_field == field.name;
+        last_field = field.name;
+        match out.last_mut() {
+            Some(prev) if same_list => {
+                prev.html = format!("{}, {}", prev.html, view.html);
+                prev.notes.extend(view.notes);
+                if !view.note.is_empty() {
+                    prev.note = [prev.note.as_str(), view.note.as_str()]
+                        .iter()
+                        .filter(|n| !n.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                }
+                prev.editorial |= view.editorial;
+            }
+            _ => out.push(view),
+        }
     }
+    out
+}
+
+/// A fact's value as HTML: taxonomy terms link to their pages, numbers get
+/// their unit.
+fn fact_html(row: &crate::entry::FactRow, config: &Config, links: &Links) -> String {
+    let text = row.text();
     let term = |tax: Taxonomy, label: &str| {
         let path = format!("{}/{}/", tax.slug(), suggest_id(label));
         format!("<a href=\"{}\">{}</a>", links.href(&path), esc(label))
     };
-    if let Some(d) = &item.designation {
-        let label = config
-            .taxonomies
-            .designation
-            .get(&d.value)
-            .map_or(d.value.as_str(), String::as_str);
-        push(
-            "designation",
-            "Designation",
-            term(Taxonomy::Designation, label),
-            parts(d),
-            p,
-        );
+    let vocabulary_label = |terms: &std::collections::BTreeMap<String, String>| {
+        terms.get(&text).cloned().unwrap_or_else(|| text.clone())
+    };
+    let value = match row.field.ty {
+        FieldType::Fact(v) | FieldType::Facts(v) => v,
+        _ => ValueType::Text,
+    };
+    match value {
+        ValueType::Designation => term(
+            Taxonomy::Designation,
+            &vocabulary_label(&config.taxonomies.designation),
+        ),
+        ValueType::Field => term(Taxonomy::Field, &vocabulary_label(&config.taxonomies.field)),
+        ValueType::Province => term(Taxonomy::Province, &text),
+        _ if !row.field.unit.is_empty() => format!("{} {}", esc(&text), row.field.unit),
+        _ => esc(&text),
     }
-    if let Some(d) = &item.established {
-        let label = match entry.kind {
-            Kind::Program => "Launched",
-            _ => "Established",
-        };
-        push("established", label, esc(&d.value.to_string()), parts(d), p);
-    }
-    if let Some(d) = &item.ended {
-        push("ended", "Ended", esc(&d.value.to_string()), parts(d), p);
-    }
-    if let Some(a) = &item.agency {
-        let label = if entry.kind == Kind::Program {
-            "Lead agency"
-        } else {
-            "Institution"
-        };
-        push("agency", label, esc(&a.value), parts(a), p);
-    }
-    if let Some(c) = &item.city {
-        push("city", "City", esc(&c.value), parts(c), p);
-    }
-    if let Some(pr) = &item.province {
-        push(
-            "province",
-            "Province",
-            term(Taxonomy::Province, &pr.value),
-            parts(pr),
-            p,
-        );
-    }
-    if let Some(c) = &item.country {
-        push("country", "Country", esc(&c.value), parts(c), p);
-    }
-    if let Some(a) = &item.area_km2 {
-        push(
-            "area_km2",
-            "Area",
-            format!("{} km²", format_number(a.value)),
-            parts(a),
-            p,
-        );
-    }
-    for f in &item.fields {
-        let label = config
-            .taxonomies
-            .field
-            .get(&f.value)
-            .map_or(f.value.as_str(), String::as_str);
-        push("fields", "Field", term(Taxonomy::Field, label), parts(f), p);
-    }
-    for f in &item.facts {
-        push(
-            "facts",
-            &f.label,
-            esc(&f.value),
-            Some((&f.cite, &f.quote, &f.note)),
-            p,
-        );
-    }
-    merge_repeated_labels(out)
-}
-
-/// Joins consecutive rows with the same label (several fields) into one.
-fn merge_repeated_labels(rows: Vec<FactView>) -> Vec<FactView> {
-    let mut out: Vec<FactView> = Vec::new();
-    for row in rows {
-        match out.last_mut() {
-            Some(last)
-                if row.label == "Field" && (last.label == "Field" || last.label == "Fields") =>
-            {
-                last.label = "Fields".into();
-                last.html = format!("{}, {}", last.html, row.html);
-                last.notes.extend(row.notes);
-            }
-            _ => out.push(row),
-        }
-    }
-    out
 }
 
 fn relations(
@@ -294,21 +303,16 @@ fn relations(
                 continue;
             }
             let refs = match &link.cite {
-                Some(c) => {
-                    let before = p.coverage;
-                    let r = cite_fact(
-                        entry,
-                        atlas,
-                        rel.key(),
-                        rel.label(),
-                        (Some(c), None),
-                        notes,
-                        p,
-                    );
-                    // Relations are not facts for coverage.
-                    p.coverage = before;
-                    r
-                }
+                // Relations are not facts for coverage.
+                Some(c) => cite_fact(
+                    entry,
+                    atlas,
+                    rel.key(),
+                    rel.label(),
+                    (Some(c), None),
+                    notes,
+                    p,
+                ),
                 None => Vec::new(),
             };
             add(
@@ -358,7 +362,11 @@ pub fn card(atlas: &Atlas, i: usize, links: &Links) -> Card {
         search: String::new(),
     };
     if let Some(item) = e.item() {
-        c.name_zh = item.name_zh.clone().unwrap_or_default();
+        c.name_zh = item
+            .name_zh
+            .as_ref()
+            .map(|f| f.value.clone())
+            .unwrap_or_default();
         c.designation = item
             .designation
             .as_ref()
@@ -418,14 +426,6 @@ fn note_html(body: &NoteBody, atlas: &Atlas, links: &Links) -> String {
             out.push('.');
             out
         }
-    }
-}
-
-fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
     }
 }
 

@@ -64,10 +64,7 @@ fn mark(atlas: &Atlas, links: &Links, i: usize, lonlat: (f64, f64), current: boo
         kind: e.kind.name().to_string(),
         lonlat,
         current,
-        foreign: e
-            .item()
-            .and_then(|m| m.country.as_ref())
-            .is_some_and(|c| c.value != "China"),
+        foreign: e.item().is_some_and(|m| !m.in_china()),
     }
 }
 
@@ -86,7 +83,7 @@ pub fn location(atlas: &Atlas, geo: &Geo, i: usize, links: &Links) -> Option<Loc
     };
     // Only this entry's mark, so each page stays small (and the build linear).
     let mark = [mark(atlas, links, i, lonlat, true)];
-    let maps = views_for(lonlat)
+    let maps = views_for(lonlat, mark[0].foreign)
         .into_iter()
         .map(|v| {
             map_with_marks(
@@ -139,10 +136,11 @@ pub fn rows(atlas: &Atlas, geo: &Geo, links: &Links) -> Vec<SiteRow> {
         .values()
         .map(|s| {
             let c = card(atlas, s.entry, links);
+            let foreign = atlas.entries[s.entry].item().is_some_and(|m| !m.in_china());
             let region = s
                 .point
                 .map(|p| {
-                    views_for(p)
+                    views_for(p, foreign)
                         .iter()
                         .map(|v| v.title)
                         .collect::<Vec<_>>()
@@ -224,7 +222,7 @@ fn feature(atlas: &Atlas, config: &Config, s: &Site) -> serde_json::Value {
             "id": e.id,
             "kind": e.kind.name(),
             "title": e.title(),
-            "name_zh": item.and_then(|m| m.name_zh.clone()),
+            "name_zh": item.and_then(|m| m.name_zh.as_ref().map(|f| f.value.clone())),
             "aliases": item.map(|m| m.aliases.clone()).unwrap_or_default(),
             "url": format!("{}{}", config.base_url, e.url_path()),
             "precision": s.precision,

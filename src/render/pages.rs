@@ -346,6 +346,7 @@ impl<'a> Planner<'a> {
         let path = e.url_path();
         let view = EntryView {
             card: card(self.atlas, i, &links),
+            name_zh: p.name_zh.clone(),
             kind_label: e.kind.label_plural().into(),
             kind_href: links.href(&format!("{}/", e.kind.folder())),
             aliases: e.item().map(|m| m.aliases.clone()).unwrap_or_default(),
@@ -615,6 +616,14 @@ fn site_view(atlas: &Atlas, config: &Config) -> SiteView {
         menu: menu
             .into_iter()
             .map(|(_, title, href)| MenuItem { title, href })
+            .collect(),
+        indexes: Kind::ITEMS
+            .iter()
+            .chain([Kind::Source].iter())
+            .map(|&k| {
+                let h = href("", &format!("{}/", k.folder()), config.index_html_links);
+                (k.name().to_string(), h)
+            })
             .collect(),
         kinds: Kind::ITEMS
             .iter()

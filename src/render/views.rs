@@ -21,6 +21,9 @@ pub struct SiteView {
     pub timeline: String,
     pub menu: Vec<MenuItem>,
     pub kinds: Vec<KindView>,
+    /// The index page of each kind, by kind name (`park`, ..., `source`),
+    /// relative to the root.
+    pub indexes: std::collections::BTreeMap<String, String>,
     pub taxonomies: Vec<MenuItem>,
     pub entry_count: usize,
 }
@@ -76,7 +79,10 @@ pub struct FactView {
     /// Escaped HTML (may hold links).
     pub html: String,
     pub notes: Vec<NoteRef>,
+    /// The atlas's own remark on the fact.
     pub note: String,
+    /// The value comes from the atlas's editors, not from the sources.
+    pub editorial: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +118,8 @@ pub struct NoteView {
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryView {
     pub card: Card,
+    /// The Chinese name with its note marks, or marked as the atlas's own.
+    pub name_zh: Option<FactView>,
     pub kind_label: String,
     pub kind_href: String,
     pub aliases: Vec<String>,

@@ -85,14 +85,30 @@ impl Site {
     }
 }
 
-/// A park entry with the given extra front matter and body.
+/// A park entry with the given extra front matter and body (and the
+/// required `updated` after them, unless they give it).
 pub fn park(extra: &str, body: &str) -> String {
-    format!("---\ntitle: Test Park\nsummary: A park.\n{extra}---\n{body}")
+    format!(
+        "---\ntitle: Test Park\nsummary: A park.\n{extra}{}---\n{body}",
+        reviewed(extra)
+    )
+}
+
+/// The `updated:` line an item needs, unless `extra` has one.
+pub fn reviewed(extra: &str) -> &'static str {
+    if extra.contains("updated:") {
+        ""
+    } else {
+        "updated: 2024-05-01\n"
+    }
 }
 
 /// A lab entry with the given extra front matter.
 pub fn lab(extra: &str) -> String {
-    format!("---\ntitle: Test Lab\nsummary: A lab.\n{extra}---\nA lab [@doe-2020, §2].\n")
+    format!(
+        "---\ntitle: Test Lab\nsummary: A lab.\n{extra}{}---\nA lab [@doe-2020, §2].\n",
+        reviewed(extra)
+    )
 }
 
 /// Asserts that every relative link and source in the HTML files of a site
