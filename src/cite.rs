@@ -7,7 +7,7 @@
 //! number fact-box citations, text citations and ordinary footnotes in one
 //! sequence by first use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// One reference inside a citation group.
@@ -292,28 +292,9 @@ pub fn normalize_for_quotes(text: &str) -> String {
     out
 }
 
-/// The texts of sources that are available locally, normalised for matching.
-#[derive(Debug, Default)]
-pub struct SourceTexts {
-    texts: BTreeMap<String, String>,
-}
-
-impl SourceTexts {
-    pub fn insert(&mut self, source: &str, text: &str) {
-        self.texts
-            .insert(source.to_string(), normalize_for_quotes(text));
-    }
-
-    pub fn has(&self, source: &str) -> bool {
-        self.texts.contains_key(source)
-    }
-
-    /// Whether `quote` occurs in `source`'s text; `None` if the text is not available.
-    pub fn contains(&self, source: &str, quote: &str) -> Option<bool> {
-        let text = self.texts.get(source)?;
-        Some(text.contains(&normalize_for_quotes(quote)))
-    }
-}
+/// A source's text normalised for quote matching.
+pub static NORMALIZE: crate::memo::Query<crate::memo::Digested<str>, String> =
+    crate::memo::Query::new("normalised text", |text| normalize_for_quotes(text));
 
 /// Cited and uncited facts and paragraphs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -418,10 +399,8 @@ mod tests {
 
     #[test]
     fn quotes_match_after_normalising() {
-        let mut t = SourceTexts::default();
-        t.insert("s", "the “big   science”\nfacilities’ share");
-        assert_eq!(t.contains("s", "\"big science\" facilities'"), Some(true));
-        assert_eq!(t.contains("s", "small science"), Some(false));
-        assert_eq!(t.contains("other", "x"), None);
+        let t = normalize_for_quotes("the “big   science”\nfacilities’ share");
+        assert!(t.contains(&normalize_for_quotes("\"big science\" facilities'")));
+        assert!(!t.contains(&normalize_for_quotes("small science")));
     }
 }

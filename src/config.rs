@@ -46,7 +46,7 @@ pub struct Config {
 }
 
 /// Controlled vocabularies: slug -> label. An empty table accepts any slug.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Taxonomies {
     #[serde(default)]

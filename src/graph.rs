@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::entry::{Entry, Fact, Kind};
+use crate::entry::{Fact, Head, Kind};
 use crate::load::suggest_id;
+use crate::memo::{Digested, Query};
 
 /// Kinds of relation. Each is declared on one side and shown on both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,12 +135,12 @@ pub struct Term {
     pub entries: Vec<usize>,
 }
 
-/// Everything the site is made of, resolved.
+/// Everything the site is made of, resolved: the heads of all entries (their
+/// front matter, never their bodies), ids, relations and taxonomies.
 #[derive(Debug, Default, Clone)]
 pub struct Atlas {
     /// Sorted by kind, then id: the order of every listing.
-    /// Shared with the incremental cache, which keeps them between runs.
-    pub entries: Vec<Arc<Entry>>,
+    pub entries: Vec<Digested<Head>>,
     pub index: FxHashMap<String, usize>,
     pub links: Vec<Link>,
     /// For each entry, indexes into `links` where it is the source.
@@ -169,10 +169,28 @@ const RESERVED: &[&str] = &[
     "bibliography",
 ];
 
+/// What the atlas is assembled from: every entry's head, and the labels of
+/// the vocabularies.
+#[derive(Hash)]
+pub struct AtlasInput {
+    pub heads: Vec<Digested<Head>>,
+    pub labels: Digested<crate::config::Taxonomies>,
+}
+
+/// The atlas with the problems found assembling it.
+pub type Assembled = (Atlas, Vec<Diagnostic>);
+
+/// Assembling the atlas, from heads only: editing a body never does it again.
+pub static ASSEMBLE: Query<AtlasInput, Assembled> = Query::new("atlas", |input| {
+    let mut diags = Diagnostics::default();
+    let atlas = Atlas::assemble(input.heads.clone(), &input.labels, &mut diags);
+    (atlas, diags.into_iter().collect())
+});
+
 impl Atlas {
     /// Checks ids and resolves relations and taxonomies.
     pub fn assemble(
-        mut entries: Vec<Arc<Entry>>,
+        mut entries: Vec<Digested<Head>>,
         labels: &crate::config::Taxonomies,
         diags: &mut Diagnostics,
     ) -> Atlas {
@@ -245,11 +263,11 @@ impl Atlas {
         self.links = links;
     }
 
-    fn resolve(&self, entry: &Entry, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
+    fn resolve(&self, entry: &Head, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
         // Where the id is written, looked up only for a message.
         let at = |d: Diagnostic| {
-            let span = entry.keys.find_in(&entry.text, rel.key(), id);
-            d.at(&entry.path, &entry.text, span)
+            let span = entry.keys.find_in(&entry.front, rel.key(), id);
+            d.at(&entry.path, &entry.front, span)
         };
         let Some(&to) = self.index.get(id) else {
             let mut d = at(Diagnostic::error(format!(
@@ -296,8 +314,13 @@ impl Atlas {
         did_you_mean(id, self.entries.iter().map(|e| e.id.as_str()))
     }
 
-    pub fn get(&self, id: &str) -> Option<&Entry> {
+    pub fn get(&self, id: &str) -> Option<&Head> {
         self.index.get(id).map(|&i| &*self.entries[i])
+    }
+
+    /// The ids of all entries, in atlas order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.id.as_str())
     }
 
     fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies) {
@@ -372,5 +395,46 @@ fn target_kind_hint(rel: Rel, from: Kind) -> &'static str {
         Rel::PartOf if from == Kind::Lab => "lab or institution",
         Rel::PartOf => from.name(),
         Rel::Related => "park, program, lab or institution",
+    }
+}
+
+/// What other entries' pages may know of an entry, to link to it and name
+/// it: small, and digested by content, so a change to the entry that leaves
+/// it as it was changes no other page.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct Summary {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// A source's short reference (`Grasten & Haakonsson 2023`); else empty.
+    pub short: String,
+    /// The site folder of its page (`parks/x/`).
+    pub url_path: String,
+}
+
+/// An entry's summary, from its head.
+pub static SUMMARY: Query<Digested<Head>, Summary> = Query::with_cutoff("summary", |head| Summary {
+    id: head.id.clone(),
+    kind: head.kind,
+    title: head.title().to_string(),
+    short: head.source().map(|s| s.short.clone()).unwrap_or_default(),
+    url_path: head.url_path(),
+});
+
+/// Every id with its kind, for "did you mean" hints: given to a step only
+/// when one of its look-ups failed, so the others do not depend on it.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct Names(pub Vec<(String, Kind)>);
+
+impl Names {
+    /// The closest id to `id` (of `kind`, if given).
+    pub fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str> {
+        did_you_mean(
+            id,
+            self.0
+                .iter()
+                .filter(|(_, k)| kind.is_none_or(|want| *k == want))
+                .map(|(n, _)| n.as_str()),
+        )
     }
 }

@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::entry::Kind;
+use crate::kind::Kind;
+use crate::memo::Digested;
 
 /// One content file, read whole.
 #[derive(Debug, Clone)]
@@ -20,7 +21,8 @@ pub struct SourceFile {
     pub path: String,
     pub kind: Kind,
     pub id: String,
-    pub text: Arc<str>,
+    /// The text with its digest.
+    pub text: Digested<str>,
     /// Length and modification time when read.
     pub stamp: Stamp,
 }
@@ -32,7 +34,7 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
 
 /// Gives a file's text and stamp without reading it, where it can (from its
 /// path relative to the root and its path on disk).
-pub type Reuse<'a> = dyn Fn(&str, &Path) -> Option<(Arc<str>, Stamp)> + Sync + 'a;
+pub type Reuse<'a> = dyn Fn(&str, &Path) -> Option<(Digested<str>, Stamp)> + Sync + 'a;
 
 /// A file's length and modification time, for telling whether it changed.
 pub type Stamp = (u64, Option<std::time::SystemTime>);
@@ -207,7 +209,7 @@ fn read_file(
         path: rel,
         kind,
         id: stem,
-        text: text.into(),
+        text: Digested::text(Arc::from(text)),
         stamp,
     })
 }

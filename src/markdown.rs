@@ -18,9 +18,9 @@ use pulldown_cmark::{
 };
 
 use crate::cite::{CiteRef, Notes, parse_group};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::Diagnostic;
 use crate::entry::{Entry, Kind};
-use crate::graph::Atlas;
+use crate::graph::Summary;
 use crate::highlight;
 
 /// What the page needs from a rendered body.
@@ -38,16 +38,25 @@ pub struct Body {
     pub links_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
+/// What a text may know of other entries: those it names, looked up before
+/// it is rendered.
+pub trait Resolve {
+    /// The entry `id`, if there is one.
+    fn summary(&self, id: &str) -> Option<&Summary>;
+    /// The closest existing id (of `kind`, if given), for "did you mean".
+    fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str>;
+}
+
 /// How links are written from the page the body appears on.
 pub struct Links<'a> {
-    pub atlas: &'a Atlas,
+    pub resolve: &'a dyn Resolve,
     /// Relative prefix from the page to the site root (`../../`).
     pub root: &'a str,
     pub index_html: bool,
@@ -136,7 +145,7 @@ struct Renderer<'a, 'b> {
 impl<'a> Renderer<'a, '_> {
     fn error(&mut self, range: std::ops::Range<usize>, message: String) -> Diagnostic {
         let abs = self.base + range.start..self.base + range.end;
-        Diagnostic::error(message).at(&self.entry.path, &self.entry.text, abs)
+        Diagnostic::error(message).at(self.entry.path(), &self.entry.text, abs)
     }
 
     fn run(&mut self, events: Vec<(Event<'a>, std::ops::Range<usize>)>) {
@@ -303,8 +312,8 @@ impl<'a> Renderer<'a, '_> {
         let (id, anchor) = target
             .split_once('#')
             .map_or((target, None), |(i, a)| (i, Some(a)));
-        let atlas = self.links.atlas;
-        let Some(entry) = atlas.get(id) else {
+        let resolve = self.links.resolve;
+        let Some(entry) = resolve.summary(id) else {
             let text = &self.entry.text[self.base + range.start..self.base + range.end];
             let at = text.find(id).map_or(range.clone(), |i| {
                 range.start + i..range.start + i + id.len()
@@ -312,14 +321,14 @@ impl<'a> Renderer<'a, '_> {
             let mut d = self
                 .error(at, format!("link to unknown id `{id}`"))
                 .label("no entry with this id");
-            if let Some(close) = atlas.closest_id(id) {
+            if let Some(close) = resolve.closest(id, None) {
                 d = d.hint(format!("did you mean `{close}`?"));
             }
             self.diags.push(d);
             return None;
         };
         self.body.links_to.push(id.to_string());
-        let mut url = self.links.href(&entry.url_path());
+        let mut url = self.links.href(&entry.url_path);
         if let Some(a) = anchor {
             url.push('#');
             url.push_str(a);
@@ -335,14 +344,19 @@ impl<'a> Renderer<'a, '_> {
             Ok(refs) => refs,
             Err(e) => {
                 let d = Diagnostic::error(format!("malformed citation: {}", e.message))
-                    .at(&self.entry.path, &self.entry.text, e.span)
+                    .at(self.entry.path(), &self.entry.text, e.span)
                     .hint(e.hint);
                 self.diags.push(d);
                 self.out.push(Event::Text(CowStr::from(raw.to_string())));
                 return;
             }
         };
-        let refs = check_sources(self.entry, self.links.atlas, refs, self.diags);
+        let refs = check_sources(
+            (self.entry.path(), &self.entry.text),
+            self.links.resolve,
+            refs,
+            self.diags,
+        );
         if refs.is_empty() {
             self.out.push(Event::Text(CowStr::from(raw.to_string())));
             return;
@@ -500,22 +514,21 @@ impl<'a> Renderer<'a, '_> {
 
 /// Reports unknown sources and citations without locators; returns the refs to keep.
 pub fn check_sources(
-    entry: &Entry,
-    atlas: &Atlas,
+    (path, text): (&str, &str),
+    resolve: &dyn Resolve,
     refs: Vec<CiteRef>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<CiteRef> {
     let mut keep = Vec::new();
     for r in refs {
-        let known = atlas.get(&r.source).is_some_and(|e| e.kind == Kind::Source);
+        let known = resolve
+            .summary(&r.source)
+            .is_some_and(|e| e.kind == Kind::Source);
         if !known {
             let mut d = Diagnostic::error(format!("unknown source `{}`", r.source))
-                .at(&entry.path, &entry.text, r.id_span.clone())
+                .at(path, text, r.id_span.clone())
                 .label("no source with this id");
-            let sources = atlas
-                .of_kind(Kind::Source)
-                .map(|i| atlas.entries[i].id.as_str());
-            d = match did_you_mean(&r.source, sources) {
+            d = match resolve.closest(&r.source, Some(Kind::Source)) {
                 Some(close) => d.hint(format!("did you mean `{close}`?")),
                 None => d.hint("sources are the files in content/sources/"),
             };
@@ -525,7 +538,7 @@ pub fn check_sources(
         if r.locator.is_empty() {
             diags.push(
                 Diagnostic::warning(format!("citation of `{}` has no locator", r.source))
-                    .at(&entry.path, &entry.text, r.id_span.clone())
+                    .at(path, text, r.id_span.clone())
                     .hint(format!(
                         "say where in the source: `{}, §3`, `Box 4`, `Table 1`, `fn 12`",
                         r.source

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::OutputFile;
 
 /// The file that marks a folder as atlas output.
 pub const MARKER: &str = ".atlas-output";

@@ -246,7 +246,7 @@ fn new_files_point_at_their_schema_and_only_lack_a_summary() {
             stamp: (0, None),
         };
         let config = atlas::Config::load(site.root()).unwrap();
-        let (entry, diags) = atlas::entry::parse_entry(&file, &config);
+        let (entry, diags) = atlas::entry::parse_entry(&file, &config.taxonomies);
         assert!(entry.is_some());
         let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages, ["missing required field `summary`"], "{kind:?}");
@@ -318,7 +318,7 @@ fn schema_and_parser_agree() {
             text: format!("---\n{yaml}---\nBody.\n").into(),
             stamp: (0, None),
         };
-        let (_, diags) = atlas::entry::parse_entry(&file, &config);
+        let (_, diags) = atlas::entry::parse_entry(&file, &config.taxonomies);
         let parser_ok = !diags.iter().any(|d| d.is_error());
         assert_eq!(
             schema_ok,

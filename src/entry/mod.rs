@@ -14,116 +14,42 @@ mod value;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::memo::Digested;
+
 pub use facts::{FactRow, rows as fact_rows};
 pub use fields::{FIELDS, FieldSpec, FieldType, PROVINCES, SOURCE_KINDS, ValueType, fields_of};
 pub use front::{KeyIndex, split_front_matter};
 pub use parse::parse_entry;
 pub use value::{Date, Fact, LabeledFact};
 
-/// What an entry is. The folder under `content/` decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Park,
-    Program,
-    Lab,
-    /// Universities, academies, think tanks, firms, publishers, agencies:
-    /// organisations that are not themselves research facilities.
-    Institution,
-    Source,
-    Page,
-}
+pub use crate::kind::Kind;
 
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Park,
-        Kind::Program,
-        Kind::Lab,
-        Kind::Institution,
-        Kind::Source,
-        Kind::Page,
-    ];
-    /// The kinds that are atlas items (have facts and relations).
-    pub const ITEMS: [Kind; 4] = [Kind::Park, Kind::Program, Kind::Lab, Kind::Institution];
-    /// The items that are places: they may have a location and are drawn on maps.
-    pub const PLACES: [Kind; 3] = [Kind::Park, Kind::Lab, Kind::Institution];
-
-    pub fn from_folder(folder: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.folder() == folder)
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.name() == name || k.folder() == name)
-    }
-
-    /// The folder under `content/` (and the URL prefix, except for pages).
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Park => "parks",
-            Kind::Program => "programs",
-            Kind::Lab => "labs",
-            Kind::Institution => "institutions",
-            Kind::Source => "sources",
-            Kind::Page => "pages",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Park => "park",
-            Kind::Program => "program",
-            Kind::Lab => "lab",
-            Kind::Institution => "institution",
-            Kind::Source => "source",
-            Kind::Page => "page",
-        }
-    }
-
-    /// Plural heading for index pages.
-    pub fn label_plural(self) -> &'static str {
-        match self {
-            Kind::Park => "Parks and zones",
-            Kind::Program => "Programs and plans",
-            Kind::Lab => "Labs and facilities",
-            Kind::Institution => "Institutions",
-            Kind::Source => "Sources",
-            Kind::Page => "Pages",
-        }
-    }
-
-    pub fn is_item(self) -> bool {
-        Kind::ITEMS.contains(&self)
-    }
-
-    /// Whether entries of this kind may have a location.
-    pub fn is_place(self) -> bool {
-        Kind::PLACES.contains(&self)
-    }
-
-    pub fn folder_list() -> String {
-        Kind::ALL
-            .iter()
-            .map(|k| format!("content/{}/", k.folder()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// A validated entry: its identity, its metadata, and where its body is.
+/// What the rest of the atlas may know of an entry: its identity and front
+/// matter, never its body. Other entries' pages read heads only, so editing
+/// a body changes no other page.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Head {
     pub id: String,
     pub kind: Kind,
     /// Path relative to the project root, for messages and edit links.
     pub path: String,
-    pub text: Arc<str>,
-    /// Byte range of the Markdown body in `text`.
-    pub body: Range<usize>,
-    /// Where each front matter key and its value sit in `text`.
+    /// The file's text up to the body, so front matter problems can point
+    /// into it (line numbers are the file's).
+    pub front: Arc<str>,
+    /// Where each front matter key and its value sit in `front`.
     pub keys: KeyIndex,
     pub meta: Meta,
+}
+
+/// A validated entry: its head, and the whole text with where the body is.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Digested from the path and the front matter's text.
+    pub head: Digested<Head>,
+    /// The whole file, digested.
+    pub text: Digested<str>,
+    /// Byte range of the Markdown body in `text`.
+    pub body: Range<usize>,
 }
 
 /// Metadata by kind.
@@ -212,7 +138,33 @@ pub struct PageMeta {
     pub menu: Option<i64>,
 }
 
+impl std::hash::Hash for Entry {
+    /// An entry is its head and its text.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.head, &self.text, &self.body).hash(state);
+    }
+}
+
 impl Entry {
+    pub fn id(&self) -> &str {
+        &self.head.id
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.head.kind
+    }
+
+    pub fn path(&self) -> &str {
+        &self.head.path
+    }
+
+    /// The Markdown body.
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+}
+
+impl Head {
     pub fn title(&self) -> &str {
         match &self.meta {
             Meta::Item(m) => &m.title,
@@ -241,11 +193,6 @@ impl Entry {
             Meta::Source(m) => Some(m),
             _ => None,
         }
-    }
-
-    /// The Markdown body.
-    pub fn body_text(&self) -> &str {
-        &self.text[self.body.clone()]
     }
 
     /// The site path of the entry's page, relative to the site root, as a

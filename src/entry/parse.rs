@@ -6,21 +6,24 @@ use yaml_serde::{Mapping, Value};
 use super::fields::{FIELDS, PROVINCES, SOURCE_KINDS, fields_of};
 use super::front::{KeyIndex, SplitError, split_front_matter};
 use super::value::describe;
-use super::{Entry, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
-use crate::config::Config;
+use super::{Entry, Head, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
+use std::sync::Arc;
+
+use crate::config::Taxonomies;
+use crate::memo::{Digested, digest};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::SourceFile;
 
 /// Parses and validates one file. Returns the entry if it is usable (even
 /// with warnings) and every problem found.
-pub fn parse_entry(file: &SourceFile, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
+pub fn parse_entry(file: &SourceFile, vocabulary: &Taxonomies) -> (Option<Entry>, Vec<Diagnostic>) {
     let mut p = Parser {
         file,
         text: &file.text,
         diags: Vec::new(),
         keys: KeyIndex::default(),
     };
-    let entry = p.parse(config);
+    let entry = p.parse(vocabulary);
     (entry, p.diags)
 }
 
@@ -44,7 +47,7 @@ impl Parser<'_> {
         self.diags.push(d);
     }
 
-    fn parse(&mut self, config: &Config) -> Option<Entry> {
+    fn parse(&mut self, vocabulary: &Taxonomies) -> Option<Entry> {
         let text = self.text;
         if text.starts_with('\u{feff}') {
             let d = self
@@ -66,7 +69,7 @@ impl Parser<'_> {
         let meta = match self.file.kind {
             Kind::Park | Kind::Program | Kind::Lab | Kind::Institution => {
                 let item: ItemMeta = self.deserialize(&mapping);
-                self.check_item(&item, config);
+                self.check_item(&item, vocabulary);
                 Meta::Item(Box::new(item))
             }
             Kind::Source => {
@@ -76,14 +79,20 @@ impl Parser<'_> {
             }
             Kind::Page => Meta::Page(self.deserialize::<PageMeta>(&mapping)),
         };
-        Some(Entry {
+        let front: Arc<str> = Arc::from(&text[..split.body.start]);
+        let head = Head {
             id: self.file.id.clone(),
             kind: self.file.kind,
             path: self.file.path.clone(),
-            text: self.file.text.clone(),
-            body: split.body,
             keys: std::mem::take(&mut self.keys),
             meta,
+            front: front.clone(),
+        };
+        let head_digest = digest(&(&head.path, head.kind, &head.id, &*front));
+        Some(Entry {
+            head: Digested::with_digest(head_digest, Arc::new(head)),
+            text: self.file.text.clone(),
+            body: split.body,
         })
     }
 
@@ -230,12 +239,12 @@ impl Parser<'_> {
         yaml_serde::from_value(Value::Mapping(good)).unwrap_or_default()
     }
 
-    fn check_item(&mut self, raw: &ItemMeta, config: &Config) {
+    fn check_item(&mut self, raw: &ItemMeta, vocabulary: &Taxonomies) {
         if let Some(d) = &raw.designation {
-            self.check_term("designation", &d.value, &config.taxonomies.designation);
+            self.check_term("designation", &d.value, &vocabulary.designation);
         }
         for f in &raw.fields {
-            self.check_term("fields", &f.value, &config.taxonomies.field);
+            self.check_term("fields", &f.value, &vocabulary.field);
         }
         let in_china = raw.in_china();
         if let Some(p) = &raw.province {

@@ -113,7 +113,7 @@ pub fn lab(extra: &str) -> String {
 
 /// Asserts that every relative link and source in the HTML files of a site
 /// built into `site` names a file there; returns how many were checked.
-pub fn assert_links_resolve(site: &Path, files: &[atlas::render::OutputFile]) -> usize {
+pub fn assert_links_resolve(site: &Path, files: &[atlas::OutputFile]) -> usize {
     let mut checked = 0;
     for f in files.iter().filter(|f| f.path.ends_with(".html")) {
         let html = String::from_utf8_lossy(&f.bytes);

@@ -1,85 +1,173 @@
-//! Downloads and the search index: every item as JSON and CSV with the
-//! source of each fact, and a script-loaded index for client-side search.
-
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+//! Downloads and the search index: every item as JSON (`data/atlas.json`)
+//! and CSV (`data/atlas.csv`) with the source of each fact, the combined
+//! GeoJSON (`data/sites.geojson`), and a script-loaded index for
+//! client-side search (`static/search-index.js`).
+//!
+//! Each is joined from one piece per entry, made by its own query, so an
+//! edit makes again only the pieces it touches and one join.
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::OutputFile;
-use super::entry::Prepared;
-use crate::config::Config;
-use crate::entry::{Entry, Fact, Kind};
-use crate::graph::Atlas;
-use crate::incremental::{Cache, Digests, digest};
+use super::{Job, Made, Site, job};
+use crate::entry::{Fact, Head, Kind};
+use crate::memo::{Digested, Query};
+use crate::prepare::Prepared;
 
-/// `data/atlas.json`, `data/atlas.csv` and `static/search-index.js`, each
-/// joined from one piece per entry, which the cache keeps while the entry's
-/// inputs are the same.
-pub fn files(
-    atlas: &Atlas,
-    config: &Config,
-    prepared: &[Arc<Prepared>],
-    cache: &mut Cache,
-) -> Vec<OutputFile> {
+/// What an entry's JSON record reads: its head, the relations declared by
+/// others (relation key, id of the declaring entry) and the base URL.
+#[derive(Hash)]
+pub struct RecordInput {
+    pub head: Digested<Head>,
+    pub linked_from: Vec<(&'static str, String)>,
+    pub base_url: String,
+}
+
+/// An entry's record, pretty-printed at its depth in the download.
+pub static RECORD: Query<RecordInput, String> = Query::new("json record", |input| {
+    record_json(&record(&input.base_url, &input.head, &input.linked_from))
+});
+
+/// What the JSON download joins.
+#[derive(Hash)]
+pub struct JsonInput {
+    pub title: String,
+    pub base_url: String,
+    pub records: Vec<Digested<String>>,
+}
+
+/// `data/atlas.json`.
+pub static JSON: Query<JsonInput, Made> = Query::new("atlas.json", |input| {
+    let records: Vec<&str> = input.records.iter().map(|r| r.as_str()).collect();
+    Ok(Bytes::from(atlas_json(&input.title, &input.base_url, &records)))
+});
+
+/// What an entry's CSV row reads.
+#[derive(Hash)]
+pub struct RowInput {
+    pub head: Digested<Head>,
+    pub base_url: String,
+}
+
+/// An entry's CSV line.
+pub static ROW: Query<RowInput, String> =
+    Query::new("csv row", |input| csv_row(&input.base_url, &input.head));
+
+/// `data/atlas.csv`: the header and every row.
+pub static CSV: Query<Vec<Digested<String>>, Made> = Query::new("atlas.csv", |rows| {
+    let mut out = CSV_HEADER.join(",");
+    out.push('\n');
+    for r in rows {
+        out.push_str(r);
+    }
+    Ok(Bytes::from(out))
+});
+
+/// What an entry's search document reads.
+#[derive(Hash)]
+pub struct DocInput {
+    pub head: Digested<Head>,
+    pub prepared: Digested<Prepared>,
+    pub index_html: bool,
+}
+
+/// An entry's search document.
+pub static DOC: Query<DocInput, String> = Query::new("search document", |input| {
+    search_doc(&input.head, &input.prepared, input.index_html)
+});
+
+/// `static/search-index.js`.
+pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index", |docs| {
+    let docs: Vec<&str> = docs.iter().map(|d| d.as_str()).collect();
+    Ok(Bytes::from(format!(
+        "window.ATLAS_SEARCH = [{}];\n",
+        docs.join(",")
+    )))
+});
+
+/// The downloads and the search index.
+pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+    let atlas = site.atlas;
+    let config = &site.config;
+    let memo = site.memo;
     let items: Vec<usize> = Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k)).collect();
-    // A record holds the entry's front matter and the relations to it.
-    let (records, records_key) = cache.pieces(
-        "record",
-        atlas,
-        &items,
-        |i, d| {
-            let mut h = DefaultHasher::new();
-            (d.config, d.front[i]).hash(&mut h);
-            for &l in &atlas.incoming[i] {
-                let link = &atlas.links[l];
-                (link.rel.key(), &atlas.entries[link.from].id).hash(&mut h);
-            }
-            h.finish()
-        },
-        |i| record_json(&record(atlas, config, &atlas.entries[i])),
-    );
-    let (rows, rows_key) = cache.pieces(
-        "csv",
-        atlas,
-        &items,
-        |i, d| digest(&(d.config, d.front[i])),
-        |i| csv_row(config, &atlas.entries[i]),
-    );
-    let searched: Vec<usize> = atlas
+    let records = items
+        .iter()
+        .map(|&i| {
+            let linked_from = atlas.incoming[i]
+                .iter()
+                .map(|&l| {
+                    let link = &atlas.links[l];
+                    (link.rel.key(), atlas.entries[link.from].id.clone())
+                })
+                .collect();
+            memo.get(
+                &RECORD,
+                &RecordInput {
+                    head: atlas.entries[i].clone(),
+                    linked_from,
+                    base_url: config.base_url.clone(),
+                },
+            )
+        })
+        .collect();
+    let rows = items
+        .iter()
+        .map(|&i| {
+            memo.get(
+                &ROW,
+                &RowInput {
+                    head: atlas.entries[i].clone(),
+                    base_url: config.base_url.clone(),
+                },
+            )
+        })
+        .collect();
+    let docs = atlas
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
-        .map(|(i, _)| i)
+        .map(|(i, head)| {
+            memo.get(
+                &DOC,
+                &DocInput {
+                    head: head.clone(),
+                    prepared: site.prepared[i].clone(),
+                    index_html: config.index_html,
+                },
+            )
+        })
         .collect();
-    // The body's text comes from preparing the entry.
-    let (docs, docs_key) = cache.pieces(
-        "search",
-        atlas,
-        &searched,
-        |i, d| digest(&(d.config, d.prepared[i])),
-        |i| search_doc(atlas, config, &prepared[i], i),
-    );
-    // Joined again only when a piece changed.
-    let with_config = |key: Option<u64>| move |d: &Digests| key.map(|k| digest(&(k, d.config)));
     vec![
-        cache.memo("data/atlas.json", with_config(records_key), || {
-            Bytes::from(atlas_json(&config.title, &config.base_url, &records))
-        }),
-        cache.memo("data/atlas.csv", with_config(rows_key), || {
-            Bytes::from(format!("{}\n{}", CSV_HEADER.join(","), rows.concat()))
-        }),
-        cache.memo("static/search-index.js", with_config(docs_key), || {
-            Bytes::from(format!("window.ATLAS_SEARCH = [{}];\n", docs.join(",")))
-        }),
+        job(
+            memo,
+            "data/atlas.json",
+            &JSON,
+            JsonInput {
+                title: config.title.clone(),
+                base_url: config.base_url.clone(),
+                records,
+            },
+        ),
+        job(memo, "data/atlas.csv", &CSV, rows),
+        job(memo, "static/search-index.js", &SEARCH, docs),
+        job(
+            memo,
+            "data/sites.geojson",
+            &super::map::SITES_GEOJSON,
+            super::map::SitesDownload {
+                base_url: config.base_url.clone(),
+                sites: site.geo.sites.clone(),
+                heads: atlas.entries.clone(),
+            },
+        ),
     ]
 }
 
 /// The whole download as `serde_json::to_string_pretty` writes it (keys in
 /// order), from records already written at their depth.
-fn atlas_json(title: &str, url: &str, records: &[Arc<str>]) -> String {
+fn atlas_json(title: &str, url: &str, records: &[&str]) -> String {
     let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let entries = if records.is_empty() {
         "[]".to_string()
@@ -118,7 +206,7 @@ fn fact_json<T: serde::Serialize>(f: &Fact<T>) -> Value {
     Value::Object(m)
 }
 
-fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
+fn record(base_url: &str, e: &Head, linked_from: &[(&str, String)]) -> Value {
     let m = e.item().expect("items only");
     let mut r = Map::new();
     r.insert("id".into(), json!(e.id));
@@ -129,7 +217,7 @@ fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
     r.insert("summary".into(), json!(m.summary));
     r.insert(
         "url".into(),
-        json!(format!("{}{}", config.base_url, e.url_path())),
+        json!(format!("{base_url}{}", e.url_path())),
     );
     let date = |d: &Option<Fact<crate::entry::Date>>| {
         d.as_ref().map(|f| {
@@ -165,13 +253,9 @@ fn record(atlas: &Atlas, config: &Config, e: &Entry) -> Value {
     })).collect::<Vec<_>>()),
     );
     // The inverse relations, so a reader of the data need not compute them.
-    let i = atlas.index[&e.id];
-    let inverse: Vec<Value> = atlas.incoming[i]
+    let inverse: Vec<Value> = linked_from
         .iter()
-        .map(|&l| {
-            let link = &atlas.links[l];
-            json!({ "relation": link.rel.key(), "from": atlas.entries[link.from].id })
-        })
+        .map(|(rel, from)| json!({ "relation": rel, "from": from }))
         .collect();
     r.insert("linked_from".into(), json!(inverse));
     Value::Object(r)
@@ -206,7 +290,7 @@ const CSV_HEADER: [&str; 23] = [
 ];
 
 /// One CSV line (with its newline) for an item.
-fn csv_row(config: &Config, e: &Entry) -> String {
+fn csv_row(base_url: &str, e: &Head) -> String {
     let cite = |f: Option<&Option<String>>| f.and_then(|c| c.clone()).unwrap_or_default();
     let m = e.item().expect("items only");
     let val = |f: &Option<Fact<String>>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
@@ -246,7 +330,7 @@ fn csv_row(config: &Config, e: &Entry) -> String {
         val(&m.park),
         val(&m.part_of),
         val(&m.predecessor),
-        format!("{}{}", config.base_url, e.url_path()),
+        format!("{base_url}{}", e.url_path()),
     ];
     let mut out = row
         .iter()
@@ -273,15 +357,14 @@ fn csv_field(s: &str) -> String {
 /// One document of the search index, which `static/search-index.js` sets
 /// as `window.ATLAS_SEARCH`: loaded on demand by `atlas.js`, so search works
 /// from `file://` where fetching JSON does not.
-fn search_doc(atlas: &Atlas, config: &Config, p: &Prepared, i: usize) -> String {
-    let e = &atlas.entries[i];
+fn search_doc(e: &Head, p: &Prepared, index_html: bool) -> String {
     let item = e.item();
     let mut text = plain_text(&p.body.html);
     truncate(&mut text, 1200);
-    let href = crate::markdown::href("", &e.url_path(), config.index_html_links);
+    let href = crate::markdown::href("", &e.url_path(), index_html);
     let doc = json!({
         "t": e.title(),
-        "z": item.and_then(|m| m.name_zh.clone()).unwrap_or_default(),
+        "z": item.and_then(|m| m.name_zh.as_ref().map(|f| f.value.clone())).unwrap_or_default(),
         "a": item.map(|m| m.aliases.join(" | ")).unwrap_or_default(),
         "k": e.kind.name(),
         "s": e.summary(),
@@ -384,10 +467,8 @@ mod tests {
             });
             let mut expected = serde_json::to_string_pretty(&whole).unwrap();
             expected.push('\n');
-            let pieces: Vec<Arc<str>> = records[..n]
-                .iter()
-                .map(|r| Arc::from(record_json(r)))
-                .collect();
+            let pieces: Vec<String> = records[..n].iter().map(record_json).collect();
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
             assert_eq!(atlas_json(title, url, &pieces), expected, "{n} records");
         }
     }

@@ -1,23 +1,78 @@
-//! The timeline of programs, drawn at build time as SVG: one row per dated
-//! program, a bar from launch to end (or a dot where no end is given), each a
-//! link to its entry.
+//! The timeline of China's programs (`timeline/index.html`), drawn at build
+//! time as SVG: one row per dated program, a bar from launch to end (or a
+//! dot where no end is given), each a link to its entry.
 
 use std::fmt::Write as _;
 
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job, render};
 use crate::entry::{Date, Kind};
-use crate::graph::Atlas;
-use crate::markdown::{Links, escape_attr};
+use crate::markdown::escape_attr;
+use crate::memo::{Digested, Query};
+use crate::theme::Template;
+use crate::views::SiteView;
 
 const ROW: f64 = 18.0;
 const LABEL: f64 = 330.0;
 const WIDTH: f64 = 1000.0;
 
 /// A dated program, for the timeline.
-struct Item<'a> {
-    title: &'a str,
-    href: String,
-    start: Date,
-    end: Option<Date>,
+#[derive(Debug, Clone, Hash)]
+pub struct Item {
+    pub title: String,
+    /// Relative to the timeline page.
+    pub href: String,
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+/// What the timeline page reads.
+#[derive(Hash)]
+pub struct TimelinePage {
+    pub template: Template,
+    pub site: Digested<SiteView>,
+    pub config: Digested<PageConfig>,
+    /// China's dated programs, in atlas order.
+    pub items: Vec<Item>,
+}
+
+/// Rendering the timeline page.
+pub static PAGE: Query<TimelinePage, Made> = Query::new("timeline", |p| {
+    let (svg, count) = timeline(&p.items);
+    let info = p.config.info(
+        "Timeline",
+        "China's science and technology programs and plans by the year they began.",
+        "timeline/",
+        "timeline-page",
+    );
+    let mut c = base_context(&p.site, Depth::One, &info);
+    c.insert("svg", &svg);
+    c.insert("count", &count);
+    render(&p.template, &c)
+});
+
+/// The timeline page.
+pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+    let atlas = site.atlas;
+    let items = atlas
+        .of_kind(Kind::Program)
+        .filter_map(|i| {
+            let e = &atlas.entries[i];
+            let m = e.item().filter(|m| m.in_china())?;
+            Some(Item {
+                title: e.title().to_string(),
+                href: site.config.href(Depth::One, &e.url_path()),
+                start: m.established.as_ref()?.value,
+                end: m.ended.as_ref().map(|d| d.value),
+            })
+        })
+        .collect();
+    let input = TimelinePage {
+        template: site.theme.template("timeline.html"),
+        site: site.view.clone(),
+        config: site.config.clone(),
+        items,
+    };
+    vec![job(site.memo, "timeline/index.html", &PAGE, input)]
 }
 
 fn year_fraction(d: &Date) -> f64 {
@@ -25,21 +80,9 @@ fn year_fraction(d: &Date) -> f64 {
 }
 
 /// The timeline SVG, and how many programs it shows.
-pub fn timeline(atlas: &Atlas, links: &Links) -> (String, usize) {
-    let mut items: Vec<Item> = atlas
-        .of_kind(Kind::Program)
-        .filter_map(|i| {
-            let e = &atlas.entries[i];
-            let m = e.item()?;
-            Some(Item {
-                title: e.title(),
-                href: links.href(&e.url_path()),
-                start: m.established.as_ref()?.value,
-                end: m.ended.as_ref().map(|d| d.value),
-            })
-        })
-        .collect();
-    items.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(b.title)));
+fn timeline(items: &[Item]) -> (String, usize) {
+    let mut items: Vec<&Item> = items.iter().collect();
+    items.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(&b.title)));
     if items.is_empty() {
         return (String::new(), 0);
     }
@@ -91,10 +134,10 @@ pub fn timeline(atlas: &Atlas, links: &Links) -> (String, usize) {
             svg,
             "<a href=\"{href}\"><title>{title} ({when})</title><text class=\"label\" x=\"{lx}\" y=\"{ty:.1}\">{short}</text>{mark}</a>",
             href = escape_attr(&item.href),
-            title = escape_attr(item.title),
+            title = escape_attr(&item.title),
             lx = LABEL - 8.0,
             ty = y + 12.0,
-            short = escape_attr(&shorten(item.title, 46)),
+            short = escape_attr(&shorten(&item.title, 46)),
         );
     }
     svg.push_str("</svg>");
