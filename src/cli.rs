@@ -137,9 +137,17 @@ fn report(result: &BuildResult, per_entry: bool) {
     }
     let total = result.total_coverage();
     if total.total() > 0 {
+        let editorial = if total.editorial_facts > 0 {
+            format!(
+                " ({} more marked as the atlas's own)",
+                total.editorial_facts
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             err,
-            "citations: {}/{} facts and {}/{} paragraphs cited ({:.1}%)",
+            "citations: {}/{} facts{editorial} and {}/{} paragraphs cited; {:.1}% accounted for",
             total.cited_facts,
             total.facts,
             total.cited_paragraphs,

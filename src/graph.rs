@@ -413,13 +413,14 @@ pub struct Summary {
 }
 
 /// An entry's summary, from its head.
-pub static SUMMARY: Query<Digested<Head>, Summary> = Query::with_cutoff("summary", |head| Summary {
-    id: head.id.clone(),
-    kind: head.kind,
-    title: head.title().to_string(),
-    short: head.source().map(|s| s.short.clone()).unwrap_or_default(),
-    url_path: head.url_path(),
-});
+pub static SUMMARY: Query<Digested<Head>, Summary> =
+    Query::with_cutoff("summary", |head| Summary {
+        id: head.id.clone(),
+        kind: head.kind,
+        title: head.title().to_string(),
+        short: head.source().map(|s| s.short.clone()).unwrap_or_default(),
+        url_path: head.url_path(),
+    });
 
 /// Every id with its kind, for "did you mean" hints: given to a step only
 /// when one of its look-ups failed, so the others do not depend on it.

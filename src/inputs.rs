@@ -147,8 +147,7 @@ impl Inputs {
         diags.extend(found.iter().cloned());
         if self.keep {
             for f in &files {
-                self.files
-                    .insert(f.path.clone(), (f.stamp, f.text.clone()));
+                self.files.insert(f.path.clone(), (f.stamp, f.text.clone()));
             }
             self.content = Some((files.clone(), found));
         }

@@ -205,17 +205,16 @@ struct ParseInput {
     vocabulary: Digested<config::Taxonomies>,
 }
 
-static PARSE: Query<ParseInput, (Option<Entry>, Vec<Diagnostic>)> =
-    Query::new("parse", |input| {
-        let file = load::SourceFile {
-            path: input.path.clone(),
-            kind: input.kind,
-            id: input.id.clone(),
-            text: input.text.clone(),
-            stamp: (0, None),
-        };
-        entry::parse_entry(&file, &input.vocabulary)
-    });
+static PARSE: Query<ParseInput, (Option<Entry>, Vec<Diagnostic>)> = Query::new("parse", |input| {
+    let file = load::SourceFile {
+        path: input.path.clone(),
+        kind: input.kind,
+        id: input.id.clone(),
+        text: input.text.clone(),
+        stamp: (0, None),
+    };
+    entry::parse_entry(&file, &input.vocabulary)
+});
 
 fn pipeline(
     root: &Path,
@@ -282,9 +281,15 @@ fn pipeline(
     );
     let atlas = &assembled.0;
     diags.extend(assembled.1.iter().cloned());
-    let entries: Vec<&Entry> = atlas.entries.iter().map(|h| by_path[h.path.as_str()]).collect();
+    let entries: Vec<&Entry> = atlas
+        .entries
+        .iter()
+        .map(|h| by_path[h.path.as_str()])
+        .collect();
     for kind in Kind::ALL {
-        result.counts.insert(kind.folder(), atlas.of_kind(kind).count());
+        result
+            .counts
+            .insert(kind.folder(), atlas.of_kind(kind).count());
     }
     clock.lap("graph");
 
@@ -344,7 +349,11 @@ fn pipeline(
         names
             .get_or_init(|| {
                 Digested::new(Names(
-                    atlas.entries.iter().map(|h| (h.id.clone(), h.kind)).collect(),
+                    atlas
+                        .entries
+                        .iter()
+                        .map(|h| (h.id.clone(), h.kind))
+                        .collect(),
                 ))
             })
             .clone()
@@ -356,7 +365,12 @@ fn pipeline(
             let refs = memo.get(&REFS, *entry);
             let found: Vec<(String, Option<Digested<graph::Summary>>)> = refs
                 .iter()
-                .map(|id| (id.clone(), atlas.index.get(id).map(|&j| summaries[j].clone())))
+                .map(|id| {
+                    (
+                        id.clone(),
+                        atlas.index.get(id).map(|&j| summaries[j].clone()),
+                    )
+                })
                 .collect();
             let names = found.iter().any(|(_, s)| s.is_none()).then(all_names);
             let mut relations = Vec::new();
@@ -555,7 +569,11 @@ fn source_texts(
     texts
 }
 
-fn check_unused_sources(atlas: &graph::Atlas, prepared: &[Digested<Prepared>], diags: &mut Diagnostics) {
+fn check_unused_sources(
+    atlas: &graph::Atlas,
+    prepared: &[Digested<Prepared>],
+    diags: &mut Diagnostics,
+) {
     // A source's annotation citing itself does not make it used.
     let cited: rustc_hash::FxHashSet<&str> = prepared
         .iter()

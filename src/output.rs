@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
 use crate::OutputFile;
+use crate::diag::Diagnostic;
 
 /// The file that marks a folder as atlas output.
 pub const MARKER: &str = ".atlas-output";

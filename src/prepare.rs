@@ -108,7 +108,10 @@ pub static REFS: Query<Entry, Vec<String>> = Query::new("references", |entry| {
     let mut ids = Vec::new();
     if let Some(item) = entry.head.item() {
         for row in crate::entry::fact_rows(item) {
-            if matches!(row.field.ty, FieldType::Fact(ValueType::Id) | FieldType::Facts(ValueType::Id)) {
+            if matches!(
+                row.field.ty,
+                FieldType::Fact(ValueType::Id) | FieldType::Facts(ValueType::Id)
+            ) {
                 ids.push(row.text());
             }
             if let Some(cite) = &row.cite {
@@ -203,9 +206,10 @@ fn uses(cites: &[(usize, String, CiteRef)]) -> BTreeMap<String, Digested<Vec<Cit
             context: context.clone(),
             note: *note,
         };
-        if !list.iter().any(|u| {
-            u.note == use_.note && u.locator == use_.locator && u.context == use_.context
-        }) {
+        if !list
+            .iter()
+            .any(|u| u.note == use_.note && u.locator == use_.locator && u.context == use_.context)
+        {
             list.push(use_);
         }
     }

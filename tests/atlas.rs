@@ -21,8 +21,9 @@ fn the_real_atlas_builds_clean() {
     );
     for (kind, min) in [
         ("parks", 30),
-        ("programs", 100),
-        ("labs", 60),
+        ("programs", 150),
+        ("labs", 40),
+        ("institutions", 50),
         ("sources", 5),
         ("pages", 3),
     ] {

@@ -63,7 +63,11 @@ fn an_edit_makes_again_only_what_it_touches() {
     corpus::write_atlas(root, 120, true);
     let mut session = Session::persistent();
     let first = rebuild(root, &mut session, "first build");
-    assert!(!first.diagnostics.has_errors(), "{}", first.diagnostics.render());
+    assert!(
+        !first.diagnostics.has_errors(),
+        "{}",
+        first.diagnostics.render()
+    );
     let pages = first.stats.made("entry page");
     assert!(pages > 100, "{:?}", first.stats);
 
@@ -80,15 +84,34 @@ fn an_edit_makes_again_only_what_it_touches() {
         "A new paragraph.\n\n## Facilities",
     );
     let r = rebuild(root, &mut session, "body edit");
-    assert_eq!((r.stats.made("parse"), r.stats.made("prepare")), (1, 1), "{:?}", r.stats);
+    assert_eq!(
+        (r.stats.made("parse"), r.stats.made("prepare")),
+        (1, 1),
+        "{:?}",
+        r.stats
+    );
     assert_eq!(r.stats.made("entry page"), 1, "{:?}", r.stats);
-    assert_eq!(r.stats.made("atlas"), 0, "a body edit leaves the atlas: {:?}", r.stats);
-    let page = r.files.iter().find(|f| f.path == "labs/lab-3/index.html").unwrap();
+    assert_eq!(
+        r.stats.made("atlas"),
+        0,
+        "a body edit leaves the atlas: {:?}",
+        r.stats
+    );
+    let page = r
+        .files
+        .iter()
+        .find(|f| f.path == "labs/lab-3/index.html")
+        .unwrap();
     assert!(String::from_utf8_lossy(&page.bytes).contains("A new paragraph."));
 
     // A title edit: the entries that show the title are prepared again
     // (those related to it, and those that link to it), not all.
-    edit(root, "content/parks/park-2.md", "title: \"Park 2\"", "title: \"Park Two\"");
+    edit(
+        root,
+        "content/parks/park-2.md",
+        "title: \"Park 2\"",
+        "title: \"Park Two\"",
+    );
     let r = rebuild(root, &mut session, "title edit");
     assert_eq!(r.stats.made("parse"), 1);
     let prepared = r.stats.made("prepare");
@@ -101,13 +124,27 @@ fn an_edit_makes_again_only_what_it_touches() {
     let r = rebuild(root, &mut session, "city edit");
     assert_eq!(r.stats.made("prepare"), 1, "{:?}", r.stats);
     assert_eq!(r.stats.made("entry page"), 1, "{:?}", r.stats);
-    assert_eq!(r.stats.made("kind index"), 0, "the card did not change: {:?}", r.stats);
+    assert_eq!(
+        r.stats.made("kind index"),
+        0,
+        "the card did not change: {:?}",
+        r.stats
+    );
 
     // A source's short name: the entries citing it, not all.
-    edit(root, "content/sources/source-1.md", "short: \"Author 1", "short: \"Writer 1");
+    edit(
+        root,
+        "content/sources/source-1.md",
+        "short: \"Author 1",
+        "short: \"Writer 1",
+    );
     let r = rebuild(root, &mut session, "source short name edit");
     let prepared = r.stats.made("prepare");
-    assert!(prepared > 2 && prepared < 120, "citing entries only: {:?}", r.stats);
+    assert!(
+        prepared > 2 && prepared < 120,
+        "citing entries only: {:?}",
+        r.stats
+    );
     assert!(
         r.files.iter().any(|f| f.path.starts_with("labs/")
             && String::from_utf8_lossy(&f.bytes).contains("Writer 1")),
@@ -175,7 +212,11 @@ fn pick_id<S: AsRef<str>>(rng: &mut Rng, paths: &[S]) -> String {
 }
 
 fn id_of(path: &str) -> String {
-    path.rsplit('/').next().unwrap().trim_end_matches(".md").to_string()
+    path.rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".md")
+        .to_string()
 }
 
 /// Sets (or with `None` removes) a top-level front matter key.
@@ -219,7 +260,10 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
             "designation: {}",
             rng.pick(&["science-city", "plan", "state-key-lab", "national-lab"])
         )),
-        5 => Some(format!("established: {{ value: {}, cite: \"{cite}\" }}", 1970 + rng.below(50))),
+        5 => Some(format!(
+            "established: {{ value: {}, cite: \"{cite}\" }}",
+            1970 + rng.below(50)
+        )),
         6 if kind == "programs" => Some(format!("ended: {}", 2020 + rng.below(5))),
         7 => Some(format!("agency: \"Agency {step}\"")),
         8 if kind != "programs" => Some(format!("city: City {step}")),
@@ -232,11 +276,11 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
             rng.pick(&["China", "{ value: Germany, editorial: true }"])
         )),
         11 if kind == "parks" => Some(format!("area_km2: {}.5", rng.below(90) + 1)),
-        12 => Some(format!("fields: [{}]", rng.pick(&["physics", "energy", "quantum, materials"]))),
-        13 if kind != "programs" => Some(format!(
-            "programs: [{}]",
-            pick_id(rng, &programs)
+        12 => Some(format!(
+            "fields: [{}]",
+            rng.pick(&["physics", "energy", "quantum, materials"])
         )),
+        13 if kind != "programs" => Some(format!("programs: [{}]", pick_id(rng, &programs))),
         14 if kind == "labs" => Some(format!("park: {}", pick_id(rng, &parks))),
         15 => {
             let same = match kind.as_str() {
@@ -252,16 +296,31 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
             "facts: [{{ label: Staff, value: {}, cite: \"{cite}\" }}]",
             rng.below(900)
         )),
-        19 => Some(format!("updated: 2026-0{}-1{}", rng.below(9) + 1, rng.below(9))),
+        19 => Some(format!(
+            "updated: 2026-0{}-1{}",
+            rng.below(9) + 1,
+            rng.below(9)
+        )),
         20 => Some(format!("featured: {}", rng.below(2) == 0)),
         21 => {
             // A key removed.
-            let key = *rng.pick(&["related", "programs", "part_of", "name_zh", "aliases", "fields", "established"]);
+            let key = *rng.pick(&[
+                "related",
+                "programs",
+                "part_of",
+                "name_zh",
+                "aliases",
+                "fields",
+                "established",
+            ]);
             write(root, &path, &set_key(&text, key, None));
             return format!("{path}: removed `{key}`");
         }
         22 => {
-            let body = format!("Step {step} adds a claim [@{cite}] and links [an entry](@{}).\n", any_id(rng));
+            let body = format!(
+                "Step {step} adds a claim [@{cite}] and links [an entry](@{}).\n",
+                any_id(rng)
+            );
             write(root, &path, &format!("{text}\n{body}"));
             return format!("{path}: body");
         }
@@ -280,17 +339,34 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
             write(
                 root,
                 &new,
-                &format!("---\ntitle: New {step}\nsummary: New.\nupdated: 2026-01-01\nrelated: [{}]\n---\nNew [@{cite}].\n", any_id(rng)),
+                &format!(
+                    "---\ntitle: New {step}\nsummary: New.\nupdated: 2026-01-01\nrelated: [{}]\n---\nNew [@{cite}].\n",
+                    any_id(rng)
+                ),
             );
             return format!("added {new}");
         }
         26 => {
-            let name = *rng.pick(&["entry.html", "source.html", "kind.html", "base.html", "term.html"]);
-            let builtin = read(Path::new(env!("CARGO_MANIFEST_DIR")), &format!("themes/default/templates/{name}"));
+            let name = *rng.pick(&[
+                "entry.html",
+                "source.html",
+                "kind.html",
+                "base.html",
+                "term.html",
+            ]);
+            let builtin = read(
+                Path::new(env!("CARGO_MANIFEST_DIR")),
+                &format!("themes/default/templates/{name}"),
+            );
             let changed = if rng.below(3) == 0 {
                 builtin
             } else {
-                builtin.replacen("{% block main %}", &format!("{{% block main %}}<p>Step {step}</p>"), 1)
+                builtin
+                    .replacen(
+                        "{% block main %}",
+                        &format!("{{% block main %}}<p>Step {step}</p>"),
+                        1,
+                    )
                     .replacen("<body", &format!("<body data-step=\"{step}\""), 1)
             };
             write(root, &format!("themes/default/templates/{name}"), &changed);
@@ -299,7 +375,9 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
         27 => {
             let sites = read(root, "geodata/sites/sites.geojson");
             let mut lines: Vec<&str> = sites.lines().collect();
-            let feature_lines: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].contains("\"Feature\"")).collect();
+            let feature_lines: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains("\"Feature\""))
+                .collect();
             if let Some(&i) = feature_lines.get(rng.below(feature_lines.len())) {
                 if rng.below(2) == 0 {
                     let moved = lines[i].replacen("\"coordinates\":[1", "\"coordinates\":[11", 1);
@@ -310,7 +388,10 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
                     return "geodata: a site moved".into();
                 }
                 lines.remove(i);
-                let joined = lines.join("\n").replace(",\n]", "\n]").replace("[\n,", "[\n");
+                let joined = lines
+                    .join("\n")
+                    .replace(",\n]", "\n]")
+                    .replace("[\n,", "[\n");
                 write(root, "geodata/sites/sites.geojson", &joined);
                 return "geodata: a site removed".into();
             }
@@ -319,9 +400,17 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
         _ => {
             let config = read(root, "atlas.toml");
             let changed = if config.contains("title = \"Synthetic Atlas\"") {
-                config.replacen("title = \"Synthetic Atlas\"", &format!("title = \"Synthetic Atlas {step}\""), 1)
+                config.replacen(
+                    "title = \"Synthetic Atlas\"",
+                    &format!("title = \"Synthetic Atlas {step}\""),
+                    1,
+                )
             } else {
-                config.replacen("physics = \"physics\"", &format!("physics = \"Physics {step}\""), 1)
+                config.replacen(
+                    "physics = \"physics\"",
+                    &format!("physics = \"Physics {step}\""),
+                    1,
+                )
             };
             write(root, "atlas.toml", &changed);
             return "config".into();
@@ -341,14 +430,25 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
 fn snapshot(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
     for dir in ["content", "themes", "geodata"] {
-        for e in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(root.join(dir))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if e.file_type().is_file() {
-                let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, std::fs::read(e.path()).unwrap());
             }
         }
     }
-    out.insert("atlas.toml".into(), std::fs::read(root.join("atlas.toml")).unwrap());
+    out.insert(
+        "atlas.toml".into(),
+        std::fs::read(root.join("atlas.toml")).unwrap(),
+    );
     out
 }
 
@@ -424,9 +524,16 @@ fn served_pages_equal_a_full_build_after_random_edits() {
         let event = events.settle(std::time::Duration::from_millis(400));
         let full = atlas::run(root, &options);
         if full.diagnostics.has_errors() {
-            assert!(event.contains("build-error"), "step {step} ({what}): {event}");
+            assert!(
+                event.contains("build-error"),
+                "step {step} ({what}): {event}"
+            );
         } else {
-            assert!(event.contains("event: reload"), "step {step} ({what}): {event}\n{}", full.diagnostics.render());
+            assert!(
+                event.contains("event: reload"),
+                "step {step} ({what}): {event}\n{}",
+                full.diagnostics.render()
+            );
             last_good = full.files;
             good_state = snapshot(root);
         }
@@ -456,7 +563,11 @@ fn served_pages_equal_a_full_build_after_random_edits() {
         // Nothing is served that the build no longer makes.
         let now: BTreeSet<String> = last_good.iter().map(|f| f.path.clone()).collect();
         for gone in served_before.difference(&now) {
-            assert_eq!(get(addr, &format!("/{gone}")).status, 404, "step {step} ({what}): {gone} is still served");
+            assert_eq!(
+                get(addr, &format!("/{gone}")).status,
+                404,
+                "step {step} ({what}): {gone} is still served"
+            );
         }
         served_before = now;
     }

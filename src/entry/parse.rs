@@ -10,9 +10,9 @@ use super::{Entry, Head, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
 use std::sync::Arc;
 
 use crate::config::Taxonomies;
-use crate::memo::{Digested, digest};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::SourceFile;
+use crate::memo::{Digested, digest};
 
 /// Parses and validates one file. Returns the entry if it is usable (even
 /// with warnings) and every problem found.

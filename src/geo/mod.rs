@@ -56,7 +56,13 @@ impl std::hash::Hash for Site {
         for ring in &self.rings {
             ring.iter().map(bits).collect::<Vec<_>>().hash(state);
         }
-        (&self.precision, self.approximate, &self.provenance, &self.file).hash(state);
+        (
+            &self.precision,
+            self.approximate,
+            &self.provenance,
+            &self.file,
+        )
+            .hash(state);
     }
 }
 

@@ -39,7 +39,11 @@ pub struct JsonInput {
 /// `data/atlas.json`.
 pub static JSON: Query<JsonInput, Made> = Query::new("atlas.json", |input| {
     let records: Vec<&str> = input.records.iter().map(|r| r.as_str()).collect();
-    Ok(Bytes::from(atlas_json(&input.title, &input.base_url, &records)))
+    Ok(Bytes::from(atlas_json(
+        &input.title,
+        &input.base_url,
+        &records,
+    )))
 });
 
 /// What an entry's CSV row reads.
@@ -215,10 +219,7 @@ fn record(base_url: &str, e: &Head, linked_from: &[(&str, String)]) -> Value {
     r.insert("name_zh".into(), json!(m.name_zh.as_ref().map(fact_json)));
     r.insert("aliases".into(), json!(m.aliases));
     r.insert("summary".into(), json!(m.summary));
-    r.insert(
-        "url".into(),
-        json!(format!("{base_url}{}", e.url_path())),
-    );
+    r.insert("url".into(), json!(format!("{base_url}{}", e.url_path())));
     let date = |d: &Option<Fact<crate::entry::Date>>| {
         d.as_ref().map(|f| {
             fact_json(&Fact {

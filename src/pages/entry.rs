@@ -26,9 +26,8 @@ pub struct EntryPage {
 }
 
 /// Rendering an entry page.
-pub static PAGE: Query<EntryPage, Made> = Query::new("entry page", |p| {
-    render(&p.template, &context(p))
-});
+pub static PAGE: Query<EntryPage, Made> =
+    Query::new("entry page", |p| render(&p.template, &context(p)));
 
 /// The entry pages of a run.
 pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {

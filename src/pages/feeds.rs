@@ -37,7 +37,11 @@ pub static FEED: Query<Feed, Made> = Query::new("feed", |p| {
         .items
         .first()
         .map_or("1970-01-01T00:00:00Z", |i| i.updated.as_str());
-    let mut c = base_context(&p.site, Depth::Root, &p.config.info("Feed", "", "atom.xml", ""));
+    let mut c = base_context(
+        &p.site,
+        Depth::Root,
+        &p.config.info("Feed", "", "atom.xml", ""),
+    );
     c.insert("items", &p.items);
     c.insert("updated", updated);
     render(&p.template, &c)

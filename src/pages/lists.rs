@@ -12,7 +12,10 @@ use crate::views::{Card, MenuItem, SiteView, TermView};
 
 /// Cards split into China's own and the comparators abroad.
 fn split(cards: &[Digested<Card>]) -> (Vec<Card>, Vec<Card>) {
-    cards.iter().map(|c| (**c).clone()).partition(|c| !c.foreign)
+    cards
+        .iter()
+        .map(|c| (**c).clone())
+        .partition(|c| !c.foreign)
 }
 
 /// What a kind's index page reads.
@@ -61,7 +64,9 @@ pub static TAXONOMY: Query<TaxonomyPage, Made> = Query::new("taxonomy", |p| {
         .iter()
         .map(|(slug, label, china, abroad)| TermView {
             label: label.clone(),
-            href: p.config.href(Depth::One, &format!("{}/{slug}/", tax.slug())),
+            href: p
+                .config
+                .href(Depth::One, &format!("{}/{slug}/", tax.slug())),
             count: *china,
             abroad: *abroad,
             entries: Vec::new(),
@@ -123,7 +128,10 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
             site: site.view.clone(),
             config: site.config.clone(),
             kind,
-            cards: atlas.of_kind(kind).map(|i| site.card(i, Depth::One)).collect(),
+            cards: atlas
+                .of_kind(kind)
+                .map(|i| site.card(i, Depth::One))
+                .collect(),
         };
         jobs.push(job(
             site.memo,
@@ -144,7 +152,12 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
                     .iter()
                     .filter(|&&i| site.cards[0][i].foreign)
                     .count();
-                (t.slug.clone(), t.label.clone(), t.entries.len() - abroad, abroad)
+                (
+                    t.slug.clone(),
+                    t.label.clone(),
+                    t.entries.len() - abroad,
+                    abroad,
+                )
             })
             .collect();
         jobs.push(job(
@@ -167,7 +180,11 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
                 taxonomy: tax,
                 slug: t.slug.clone(),
                 label: t.label.clone(),
-                cards: t.entries.iter().map(|&i| site.card(i, Depth::Two)).collect(),
+                cards: t
+                    .entries
+                    .iter()
+                    .map(|&i| site.card(i, Depth::Two))
+                    .collect(),
             };
             jobs.push(job(
                 site.memo,

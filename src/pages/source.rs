@@ -11,6 +11,9 @@ use crate::prepare::{Prepared, esc};
 use crate::theme::Template;
 use crate::views::{Card, CiteUse, CitedBy, SiteView, SourceView};
 
+/// An entry citing a source: its card and each place it does.
+pub type Citer = (Digested<Card>, Digested<Vec<CiteUse>>);
+
 /// What a source page reads.
 #[derive(Hash)]
 pub struct SourcePage {
@@ -22,7 +25,7 @@ pub struct SourcePage {
     pub prepared: Digested<Prepared>,
     pub card: Digested<Card>,
     /// Each entry citing the source (in atlas order), with how.
-    pub citers: Vec<(Digested<Card>, Digested<Vec<CiteUse>>)>,
+    pub citers: Vec<Citer>,
 }
 
 /// Rendering a source page.
@@ -56,7 +59,9 @@ pub static PAGE: Query<SourcePage, Made> = Query::new("source page", |p| {
         cited_by,
         edit_href: super::entry::edit_href(&p.config, e),
     };
-    let info = p.config.info(e.title(), e.summary(), &e.url_path(), "source");
+    let info = p
+        .config
+        .info(e.title(), e.summary(), &e.url_path(), "source");
     let mut c = base_context(&p.site, Depth::Two, &info);
     c.insert("source", &view);
     render(&p.template, &c)
@@ -96,8 +101,7 @@ pub static BIBLIOGRAPHY: Query<Bibliography, Made> = Query::new("bibliography", 
 pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     // Who cites each source, in atlas order.
-    let mut citers: Vec<Vec<(Digested<Card>, Digested<Vec<CiteUse>>)>> =
-        vec![Vec::new(); atlas.entries.len()];
+    let mut citers: Vec<Vec<Citer>> = vec![Vec::new(); atlas.entries.len()];
     for (from, p) in site.prepared.iter().enumerate() {
         for (source, uses) in &p.uses {
             if let Some(&s) = atlas.index.get(source) {
@@ -161,7 +165,12 @@ pub fn reference_html(s: &SourceMeta) -> String {
     let title = format!("<cite>{}</cite>", esc(&s.title));
     match (s.authors.is_empty(), source_year(s)) {
         (false, Some(year)) => {
-            let _ = write!(out, "{} ({}). {title}.", esc(&s.authors.join(", ")), esc(&year));
+            let _ = write!(
+                out,
+                "{} ({}). {title}.",
+                esc(&s.authors.join(", ")),
+                esc(&year)
+            );
         }
         (false, None) => {
             let _ = write!(out, "{}. {title}.", esc(&s.authors.join(", ")));
