@@ -1,6 +1,14 @@
-//! A synthetic atlas of any size, for the benchmark and the incremental
+//! A synthetic atlas of any size, for the benchmarks and the incremental
 //! rebuild tests: parks, programs and labs with relations, citations,
 //! internal links, taxonomies and site locations, all valid.
+//!
+//! Each park, program and lab has about 600 words of body text in several
+//! paragraphs with citations (`[@source-N, §k]`), a Markdown table, three
+//! footnotes, a four-line fenced YAML code block (different in every entry),
+//! four internal links (`[text](@id)`) to other entries and a `## Facilities`
+//! list; two taxonomies (designation and fields); parks and labs located in
+//! `geodata/sites/sites.geojson`. An entry cites a few sources
+//! near it (not all of them), as a real entry does.
 //!
 //! The text is made by a small deterministic generator, so the same `n`
 //! always gives the same files.
@@ -107,7 +115,7 @@ pub fn source_id(i: usize) -> String {
 }
 
 /// Writes an atlas of `n` items (plus sources and pages) into `root`, with
-/// site locations for parks and every other lab if `with_sites`.
+/// site locations for parks and labs if `with_sites`.
 pub fn write_atlas(root: &Path, n: usize, with_sites: bool) {
     let shape = Shape::of(n);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -182,36 +190,288 @@ fn source(i: usize) -> String {
     )
 }
 
-fn cite(rng: &mut Rng, shape: &Shape) -> String {
-    format!(
-        "{}, §{}",
-        source_id(rng.below(shape.sources)),
-        rng.below(9) + 1
-    )
+/// Body text vocabulary (the titles and summaries use `WORDS`).
+const NOUNS: &[&str] = &[
+    "innovation",
+    "research",
+    "science",
+    "technology",
+    "development",
+    "laboratory",
+    "facility",
+    "zone",
+    "policy",
+    "funding",
+    "talent",
+    "platform",
+    "cluster",
+    "frontier",
+    "network",
+    "programme",
+    "institute",
+    "university",
+    "enterprise",
+    "incubator",
+    "instrument",
+    "beamline",
+    "detector",
+    "campus",
+    "budget",
+    "province",
+    "ministry",
+    "strategy",
+    "output",
+    "patent",
+    "standard",
+    "pilot",
+    "consortium",
+    "workforce",
+    "capacity",
+    "supercomputer",
+    "reactor",
+    "telescope",
+    "genome",
+    "satellite",
+];
+const ADJECTIVES: &[&str] = &[
+    "national",
+    "industrial",
+    "regional",
+    "applied",
+    "basic",
+    "strategic",
+    "shared",
+    "large",
+    "new",
+    "joint",
+    "provincial",
+    "municipal",
+    "advanced",
+    "key",
+    "early",
+    "public",
+    "private",
+    "open",
+    "major",
+    "leading",
+];
+const VERBS: &[&str] = &[
+    "supports",
+    "hosts",
+    "funds",
+    "links",
+    "expands",
+    "attracts",
+    "trains",
+    "builds",
+    "operates",
+    "coordinates",
+    "reviews",
+    "extends",
+    "reports",
+    "measures",
+    "plans",
+    "follows",
+];
+const CONNECTIVES: &[&str] = &[
+    "while", "because", "after", "as", "and", "since", "although", "before", "where", "so that",
+];
+
+/// What an entry's generated text draws on: the shape of the atlas, its own
+/// id (never linked to itself) and the sources it cites.
+struct Ctx<'a> {
+    shape: &'a Shape,
+    id: String,
+    /// The entry cites `CITED` consecutive sources from this one on.
+    first_source: usize,
 }
 
-/// A few paragraphs with citations, an internal link and a list.
-fn body(rng: &mut Rng, shape: &Shape, link: &str) -> String {
-    let mut out = String::new();
-    for p in 0..3 {
-        for s in 0..4 {
-            let words: Vec<&str> = (0..12).map(|_| rng.pick(WORDS)).collect();
-            let _ = write!(out, "The {} ", words.join(" "));
-            if s == 1 && p == 0 {
-                let _ = write!(out, "is described with [a related entry](@{link}) ");
-            }
-            let _ = write!(out, "[@{}]. ", cite(rng, shape));
+/// How many different sources one entry cites.
+const CITED: usize = 3;
+
+impl Ctx<'_> {
+    fn new(shape: &Shape, id: String, salt: usize) -> Ctx<'_> {
+        Ctx {
+            shape,
+            id,
+            first_source: salt % shape.sources,
         }
-        out.push_str("\n\n");
     }
+
+    /// `source-N, §k`, N among the entry's sources.
+    fn cite(&self, rng: &mut Rng) -> String {
+        let n = (self.first_source + rng.below(CITED)) % self.shape.sources;
+        format!("{}, §{}", source_id(n), rng.below(9) + 1)
+    }
+
+    /// An id of another entry of the kind `kind` (0 park, 1 lab, 2 program).
+    fn other(&self, rng: &mut Rng, kind: usize) -> String {
+        let (count, make): (usize, fn(usize) -> String) = match kind {
+            0 => (self.shape.parks, park_id),
+            1 => (self.shape.labs.max(1), lab_id),
+            _ => (self.shape.programs, program_id),
+        };
+        let mut i = rng.below(count);
+        if make(i) == self.id {
+            i = (i + 1) % count;
+        }
+        make(i)
+    }
+}
+
+/// A sentence of 11 to 21 words, with a capital and without its full stop.
+fn sentence(rng: &mut Rng) -> String {
+    let mut s = format!(
+        "The {} {} {} the {} {} of the {} {}",
+        rng.pick(ADJECTIVES),
+        rng.pick(NOUNS),
+        rng.pick(VERBS),
+        rng.pick(ADJECTIVES),
+        rng.pick(NOUNS),
+        rng.pick(NOUNS),
+        rng.pick(NOUNS),
+    );
+    if rng.below(3) > 0 {
+        let _ = write!(
+            s,
+            " {} the {} {} {} {} {}",
+            rng.pick(CONNECTIVES),
+            rng.pick(NOUNS),
+            rng.pick(VERBS),
+            rng.pick(ADJECTIVES),
+            rng.pick(NOUNS),
+            rng.pick(NOUNS),
+        );
+    }
+    if rng.below(2) > 0 {
+        let _ = write!(s, " in {} {}", 1990 + rng.below(35), rng.pick(NOUNS));
+    }
+    s
+}
+
+/// A paragraph of `sentences` sentences, every other one cited; `link`
+/// (markdown of an internal link) and `footnote` (`[^n]`) go into it.
+fn paragraph(
+    rng: &mut Rng,
+    ctx: &Ctx,
+    sentences: usize,
+    link: Option<&str>,
+    footnote: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for s in 0..sentences {
+        out.push_str(&sentence(rng));
+        if s == 1
+            && let Some(link) = link
+        {
+            let _ = write!(out, ", as {link} shows");
+        }
+        if s % 2 == 0 || s == sentences - 1 {
+            let _ = write!(out, " [@{}]", ctx.cite(rng));
+        }
+        out.push('.');
+        if s == 2
+            && let Some(n) = footnote
+        {
+            let _ = write!(out, "[^{n}]");
+        }
+        out.push(if s + 1 == sentences { '\n' } else { ' ' });
+    }
+    out.push('\n');
+    out
+}
+
+/// The body: about 600 words in five paragraphs with citations, four
+/// internal links, three footnotes, a table, a YAML code block that differs
+/// from entry to entry and the `## Facilities` list.
+fn body(rng: &mut Rng, ctx: &Ctx) -> String {
+    let links: Vec<String> = [0, 1, 2, rng.below(3)]
+        .iter()
+        .map(|&kind| {
+            let id = ctx.other(rng, kind);
+            let text = match kind {
+                0 => "a related park",
+                1 => "a partner lab",
+                _ => "the program behind it",
+            };
+            format!("[{text}](@{id})")
+        })
+        .collect();
+    let mut out = String::new();
+    out.push_str(&paragraph(rng, ctx, 6, Some(&links[0]), Some(1)));
+    out.push_str(&paragraph(rng, ctx, 5, Some(&links[1]), None));
+
+    let first_year = 2015 + rng.below(5);
+    out.push_str("| Year | Budget (million CNY) | Staff | Projects |\n|---:|---:|---:|---:|\n");
+    for y in 0..4 {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            first_year + y,
+            100 + rng.below(5000),
+            10 + rng.below(900),
+            1 + rng.below(60)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nStaff and budgets by year, as reported [@{}].\n",
+        ctx.cite(rng)
+    );
+
+    out.push_str(&paragraph(rng, ctx, 5, Some(&links[2]), Some(2)));
+    let _ = write!(
+        out,
+        "```yaml\nid: {}\nbudget_million_cny: {}\nstaff: {{ total: {}, researchers: {} }}\nfields: [{}, {}]\n```\n\n",
+        ctx.id,
+        100 + rng.below(9000),
+        50 + rng.below(2000),
+        10 + rng.below(40),
+        rng.pick(FIELDS),
+        rng.pick(FIELDS),
+    );
+    out.push_str(&paragraph(rng, ctx, 5, Some(&links[3]), Some(3)));
+
     out.push_str("## Facilities\n\n");
     for _ in 0..3 {
-        let _ = writeln!(out, "- A {} {}", rng.pick(WORDS), rng.pick(WORDS));
+        let _ = writeln!(
+            out,
+            "- The {} {} {}",
+            rng.pick(ADJECTIVES),
+            rng.pick(WORDS),
+            rng.pick(NOUNS)
+        );
     }
+    out.push('\n');
+    out.push_str(&paragraph(rng, ctx, 4, None, None));
+
+    let _ = writeln!(
+        out,
+        "[^1]: Figures for {} are rounded to the nearest {} and exclude {} staff.",
+        first_year,
+        rng.pick(&["ten", "hundred", "thousand"]),
+        rng.pick(ADJECTIVES)
+    );
+    let _ = writeln!(
+        out,
+        "[^2]: The {} {} was renamed in {}; the older name is kept here.",
+        rng.pick(ADJECTIVES),
+        rng.pick(NOUNS),
+        1995 + rng.below(25)
+    );
+    let _ = writeln!(
+        out,
+        "[^3]: Counted by the {} {} {}, not by the {} itself.",
+        rng.pick(ADJECTIVES),
+        rng.pick(NOUNS),
+        rng.pick(&["office", "bureau", "survey"]),
+        rng.pick(NOUNS)
+    );
     out
 }
 
 fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
+    let ctx = Ctx::new(shape, program_id(i), i * 13 + 5);
     let mut out = format!(
         "---\ntitle: \"Program {i}\"\nupdated: 2024-05-01\nsummary: \"The {} {} program number {i}.\"\ndesignation: {}\nfields: [{}]\nestablished: {{ value: {}, cite: \"{}\" }}\nagency: Ministry {}\n",
         rng.pick(WORDS),
@@ -219,46 +479,46 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         rng.pick(PROGRAM_DESIGNATIONS),
         rng.pick(FIELDS),
         1980 + rng.below(40),
-        cite(rng, shape),
+        ctx.cite(rng),
         rng.below(20)
     );
     if i > 0 && i % 3 == 0 {
         let _ = writeln!(out, "predecessor: {}", program_id(i - 1));
     }
     out.push_str("---\n");
-    let link = park_id(rng.below(shape.parks));
-    out.push_str(&body(rng, shape, &link));
+    out.push_str(&body(rng, &ctx));
     out
 }
 
 fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
+    let ctx = Ctx::new(shape, park_id(i), i * 7);
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
         "---\ntitle: \"Park {i}\"\nupdated: 2024-05-01\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(PARK_DESIGNATIONS),
-        cite(rng, shape),
+        ctx.cite(rng),
         rng.below(50),
         rng.below(300) + 1,
-        cite(rng, shape),
+        ctx.cite(rng),
         FIELDS[i % FIELDS.len()],
         FIELDS[(i + 3) % FIELDS.len()],
         1985 + rng.below(35),
         program_id(rng.below(shape.programs)),
         program_id(rng.below(shape.programs)),
-        cite(rng, shape),
+        ctx.cite(rng),
     );
     if i > 0 && i % 7 == 0 {
         let _ = writeln!(out, "part_of: {}", park_id(rng.below(i)));
     }
     out.push_str("---\n");
-    let link = lab_id(rng.below(shape.labs.max(1)));
-    out.push_str(&body(rng, shape, &link));
+    out.push_str(&body(rng, &ctx));
     out
 }
 
 fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
+    let ctx = Ctx::new(shape, lab_id(i), i * 11 + 3);
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
         "---\ntitle: \"Lab {i}\"\nupdated: 2024-05-01\nname_zh: \"实验室{i}\"\nsummary: \"A {} {} lab.\"\ndesignation: {}\nprovince: {province}\ncity: City {}\nfields: [{}]\nagency: University {}\npark: {{ value: {}, cite: \"{}\" }}\nprograms: [{}]\nestablished: \"{}-0{}\"\n",
@@ -269,7 +529,7 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         rng.pick(FIELDS),
         rng.below(100),
         park_id(rng.below(shape.parks)),
-        cite(rng, shape),
+        ctx.cite(rng),
         program_id(rng.below(shape.programs)),
         1990 + rng.below(30),
         rng.below(9) + 1,
@@ -283,17 +543,16 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         );
     }
     out.push_str("---\n");
-    let link = program_id(rng.below(shape.programs));
-    out.push_str(&body(rng, shape, &link));
+    out.push_str(&body(rng, &ctx));
     out
 }
 
-/// One point per park and per every other lab, near its province's capital.
+/// One point per park and per lab, near a province's capital.
 fn sites(shape: &Shape, rng: &mut Rng) -> String {
     let mut features = Vec::new();
     let ids = (0..shape.parks)
         .map(park_id)
-        .chain((0..shape.labs).step_by(2).map(lab_id));
+        .chain((0..shape.labs).map(lab_id));
     for id in ids {
         let (_, lon, lat) = PROVINCES[rng.below(PROVINCES.len())];
         let dx = rng.below(100) as f64 / 100.0;
