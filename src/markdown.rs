@@ -28,6 +28,8 @@ use crate::highlight;
 pub struct Body {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The text, for search (see [`SEARCH_TEXT_CHARS`]).
+    pub text: String,
     pub paragraphs: usize,
     pub cited_paragraphs: usize,
     /// Editorial notes (`> [!NOTE]` blocks) in the text.
@@ -123,8 +125,50 @@ pub fn render_body(
     r.run(events);
     r.check_footnotes();
     let Renderer { mut body, out, .. } = r;
+    body.text = plain_text(&out, SEARCH_TEXT_CHARS);
     html::push_html(&mut body.html, out.into_iter());
     body
+}
+
+/// How much of a body's text the search index keeps, in characters (so
+/// Chinese text is kept as long as English).
+pub const SEARCH_TEXT_CHARS: usize = 1200;
+
+/// The words of rendered events, for search: text and inline code, with a
+/// space between blocks; note marks, code blocks and raw HTML left out; at
+/// most `max` characters.
+fn plain_text(events: &[Event], max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut space = false;
+    for e in events {
+        let text: &str = match e {
+            Event::Text(t) | Event::Code(t) => t,
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Start(_) => {
+                space = true;
+                continue;
+            }
+            _ => continue,
+        };
+        for word in text.split_whitespace() {
+            if space && !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            for c in word.chars() {
+                if chars >= max {
+                    return out;
+                }
+                out.push(c);
+                chars += 1;
+            }
+            space = true;
+        }
+        if !text.ends_with(char::is_whitespace) {
+            space = false;
+        }
+    }
+    out
 }
 
 struct Renderer<'a, 'b> {

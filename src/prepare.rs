@@ -107,7 +107,7 @@ pub struct Prepared {
 pub static REFS: Query<Entry, Vec<String>> = Query::new("references", |entry| {
     let mut ids = Vec::new();
     if let Some(item) = entry.head.item() {
-        for row in crate::entry::fact_rows(item) {
+        for row in &entry.head.facts {
             if matches!(
                 row.field.ty,
                 FieldType::Fact(ValueType::Id) | FieldType::Facts(ValueType::Id)
@@ -310,17 +310,16 @@ fn facts(
     notes: &mut Notes,
     p: &mut Prepared,
 ) -> Vec<FactView> {
-    let item = entry.head.item().expect("items only");
     let mut out: Vec<FactView> = Vec::new();
     let mut last_field = "";
-    for row in crate::entry::fact_rows(item) {
+    for row in &entry.head.facts {
         let field = row.field;
         let field_label = field.label_for(entry.kind());
         if field_label.is_empty() {
             continue;
         }
         let label = row.label.clone().unwrap_or_else(|| field_label.to_string());
-        let html = fact_html(&row, &input.config.labels, links);
+        let html = fact_html(row, &input.config.labels, links);
         // Designations and fields classify the entry in the atlas's own
         // vocabularies; they are not claims of a source.
         let is_claim = !matches!(

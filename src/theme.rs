@@ -286,19 +286,31 @@ fn bounded_range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<
 struct Bounded(Vec<u8>);
 
 impl std::io::Write for Bounded {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         if self.0.len() + buf.len() > MAX_PAGE_BYTES {
-            return Err(std::io::Error::other(format!(
-                "the page would be larger than {} MB (the limit per page)",
-                MAX_PAGE_BYTES >> 20
-            )));
+            return Err(too_large());
         }
         self.0.extend_from_slice(buf);
-        Ok(buf.len())
+        Ok(())
     }
+
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+#[cold]
+fn too_large() -> std::io::Error {
+    std::io::Error::other(format!(
+        "the page would be larger than {} MB (the limit per page)",
+        MAX_PAGE_BYTES >> 20
+    ))
 }
 
 impl Template {

@@ -39,6 +39,8 @@ pub struct Head {
     /// Where each front matter key and its value sit in `front`.
     pub keys: KeyIndex,
     pub meta: Meta,
+    /// An item's facts, in field-table order (empty for other kinds).
+    pub facts: Vec<FactRow>,
 }
 
 /// A validated entry: its head, and the whole text with where the body is.

@@ -80,7 +80,15 @@ impl Parser<'_> {
             Kind::Page => Meta::Page(self.deserialize::<PageMeta>(&mapping)),
         };
         let front: Arc<str> = Arc::from(&text[..split.body.start]);
+        let facts = match &meta {
+            Meta::Item(item) => super::facts::rows(item),
+            _ => Vec::new(),
+        };
+        if !facts.is_empty() {
+            self.check_facts(&facts);
+        }
         let head = Head {
+            facts,
             id: self.file.id.clone(),
             kind: self.file.kind,
             path: self.file.path.clone(),
@@ -283,7 +291,6 @@ impl Parser<'_> {
                 ),
             ));
         }
-        self.check_facts(raw);
     }
 
     fn check_term(
@@ -333,8 +340,8 @@ impl Parser<'_> {
 
     /// Checks what each fact's provenance says: an editorial value has no
     /// citation, and a quote belongs to a single citation.
-    fn check_facts(&mut self, item: &ItemMeta) {
-        for row in super::facts::rows(item) {
+    fn check_facts(&mut self, rows: &[super::FactRow]) {
+        for row in rows {
             let field = row.field;
             let at = |p: &Self, needle: &str| p.keys.find_in(p.text, field.name, needle);
             if row.editorial && row.cite.is_some() {

@@ -9,7 +9,9 @@
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::{Job, Made, Site, job};
+use rayon::prelude::*;
+
+use super::{Job, Made, Site, job_with};
 use crate::entry::{Fact, Head, Kind};
 use crate::memo::{Digested, Query};
 use crate::prepare::Prepared;
@@ -90,82 +92,75 @@ pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index
 });
 
 /// The downloads and the search index.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     let config = &site.config;
     let memo = site.memo;
-    let items: Vec<usize> = Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k)).collect();
-    let records = items
-        .iter()
-        .map(|&i| {
-            let linked_from = atlas.incoming[i]
-                .iter()
-                .map(|&l| {
-                    let link = &atlas.links[l];
-                    (link.rel.key(), atlas.entries[link.from].id.clone())
-                })
-                .collect();
-            memo.get(
-                &RECORD,
-                &RecordInput {
+    let items = || Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k));
+    // Each download gathers its pieces when its job runs, in parallel.
+    let records = move || JsonInput {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        records: items()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&i| {
+                let linked_from = atlas.incoming[i]
+                    .iter()
+                    .map(|&l| {
+                        let link = &atlas.links[l];
+                        (link.rel.key(), atlas.entries[link.from].id.clone())
+                    })
+                    .collect();
+                let input = RecordInput {
                     head: atlas.entries[i].clone(),
                     linked_from,
                     base_url: config.base_url.clone(),
-                },
-            )
-        })
-        .collect();
-    let rows = items
-        .iter()
-        .map(|&i| {
-            memo.get(
-                &ROW,
-                &RowInput {
+                };
+                memo.get(&RECORD, &input)
+            })
+            .collect(),
+    };
+    let rows = move || {
+        items()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&i| {
+                let input = RowInput {
                     head: atlas.entries[i].clone(),
                     base_url: config.base_url.clone(),
-                },
-            )
-        })
-        .collect();
-    let docs = atlas
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
-        .map(|(i, head)| {
-            memo.get(
-                &DOC,
-                &DocInput {
+                };
+                memo.get(&ROW, &input)
+            })
+            .collect()
+    };
+    let docs = move || {
+        atlas
+            .entries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind != Kind::Page || !e.summary().is_empty())
+            .map(|(i, head)| {
+                let input = DocInput {
                     head: head.clone(),
                     prepared: site.prepared[i].clone(),
                     index_html: config.index_html,
-                },
-            )
-        })
-        .collect();
+                };
+                memo.get(&DOC, &input)
+            })
+            .collect()
+    };
     vec![
-        job(
-            memo,
-            "data/atlas.json",
-            &JSON,
-            JsonInput {
-                title: config.title.clone(),
-                base_url: config.base_url.clone(),
-                records,
-            },
-        ),
-        job(memo, "data/atlas.csv", &CSV, rows),
-        job(memo, "static/search-index.js", &SEARCH, docs),
-        job(
-            memo,
-            "data/sites.geojson",
-            &super::map::SITES_GEOJSON,
+        job_with(memo, "data/atlas.json", &JSON, records),
+        job_with(memo, "data/atlas.csv", &CSV, rows),
+        job_with(memo, "static/search-index.js", &SEARCH, docs),
+        job_with(memo, "data/sites.geojson", &super::map::SITES_GEOJSON, move || {
             super::map::SitesDownload {
                 base_url: config.base_url.clone(),
                 sites: site.geo.sites.clone(),
                 heads: atlas.entries.clone(),
-            },
-        ),
+            }
+        }),
     ]
 }
 
@@ -360,8 +355,7 @@ fn csv_field(s: &str) -> String {
 /// from `file://` where fetching JSON does not.
 fn search_doc(e: &Head, p: &Prepared, index_html: bool) -> String {
     let item = e.item();
-    let mut text = plain_text(&p.body.html);
-    truncate(&mut text, 1200);
+    let text = &p.body.text;
     let href = crate::markdown::href("", &e.url_path(), index_html);
     let doc = json!({
         "t": e.title(),
@@ -375,83 +369,9 @@ fn search_doc(e: &Head, p: &Prepared, index_html: bool) -> String {
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
-/// The text of an HTML fragment, without tags, note marks or basic entities.
-pub fn plain_text(html: &str) -> String {
-    const BLOCKS: &[&str] = &[
-        "p",
-        "li",
-        "br",
-        "div",
-        "tr",
-        "td",
-        "th",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "pre",
-        "blockquote",
-    ];
-    let mut out = String::with_capacity(html.len());
-    let mut in_sup = 0usize;
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        if in_sup == 0 {
-            out.push_str(&rest[..lt]);
-        }
-        let Some(gt) = rest[lt..].find('>') else {
-            break;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        match (name.as_str(), closing) {
-            ("sup", false) => in_sup += 1,
-            ("sup", true) => in_sup = in_sup.saturating_sub(1),
-            _ => {}
-        }
-        if BLOCKS.contains(&name.as_str()) {
-            out.push(' ');
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    if in_sup == 0 {
-        out.push_str(rest);
-    }
-    let text = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn truncate(s: &mut String, max: usize) {
-    if s.len() > max {
-        let mut cut = max;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_text_drops_tags_and_note_marks() {
-        let html = "<p>Huairou<sup class=\"note-ref\"><a href=\"#n\">1</a></sup> &amp; <em>Beijing</em></p>";
-        assert_eq!(plain_text(html), "Huairou & Beijing");
-    }
 
     #[test]
     fn joined_download_equals_serde_pretty_output() {

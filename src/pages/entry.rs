@@ -4,7 +4,7 @@
 
 use tera::Context;
 
-use super::{Depth, Job, Made, PageConfig, Site, base_context, job, render};
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job_with, render};
 use crate::entry::Head;
 use crate::memo::{Digested, Query};
 use crate::prepare::Prepared;
@@ -30,7 +30,7 @@ pub static PAGE: Query<EntryPage, Made> =
     Query::new("entry page", |p| render(&p.template, &context(p)));
 
 /// The entry pages of a run.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let template = site.theme.template("entry.html");
     site.atlas
         .entries
@@ -38,20 +38,21 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
         .enumerate()
         .filter(|(_, e)| e.kind.is_item())
         .map(|(i, head)| {
-            let input = EntryPage {
-                template: template.clone(),
-                site: site.view.clone(),
-                config: site.config.clone(),
-                head: head.clone(),
-                prepared: site.prepared[i].clone(),
-                card: site.card(i, Depth::Two),
-                location: super::map::location(site, i),
-            };
-            job(
+            let template = template.clone();
+            // The locator maps are drawn when the job runs, in parallel.
+            job_with(
                 site.memo,
                 format!("{}index.html", head.url_path()),
                 &PAGE,
-                input,
+                move || EntryPage {
+                    template: template.clone(),
+                    site: site.view.clone(),
+                    config: site.config.clone(),
+                    head: head.clone(),
+                    prepared: site.prepared[i].clone(),
+                    card: site.card(i, Depth::Two),
+                    location: super::map::location(site, i),
+                },
             )
         })
         .collect()

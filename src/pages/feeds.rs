@@ -95,7 +95,7 @@ pub fn base_path(base_url: &str) -> &str {
 
 /// The feed, sitemap, robots.txt and 404 page; the sitemap lists the pages
 /// of `planned`.
-pub fn plan<'a>(site: &Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
     let config = &site.config;
     let mut items: Vec<FeedItem> = Kind::ITEMS
         .iter()

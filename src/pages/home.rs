@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::map::MapFigure;
-use super::{Depth, Job, Made, PageConfig, Site, base_context, job, render};
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job_with, render};
 use crate::kind::Kind;
 use crate::memo::{Digested, Query};
 use crate::theme::Template;
@@ -43,8 +43,8 @@ pub static PAGE: Query<HomePage, Made> = Query::new("home page", |p| {
 });
 
 /// The home page.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
-    let entries = Kind::ITEMS
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let entries: BTreeMap<&str, Vec<Digested<Card>>> = Kind::ITEMS
         .iter()
         .map(|&k| {
             let china: Vec<Digested<Card>> = site
@@ -59,12 +59,12 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
             (k.name(), shown.into_iter().take(HOME_PREVIEW).collect())
         })
         .collect();
-    let input = HomePage {
+    let input = move || HomePage {
         template: site.theme.template("home.html"),
         site: site.view.clone(),
         config: site.config.clone(),
-        entries,
+        entries: entries.clone(),
         maps: super::map::figures(site, Depth::Root),
     };
-    vec![job(site.memo, "index.html", &PAGE, input)]
+    vec![job_with(site.memo, "index.html", &PAGE, input)]
 }

@@ -118,7 +118,7 @@ pub static TERM: Query<TermPage, Made> = Query::new("term", |p| {
 });
 
 /// The kind indexes, taxonomies and terms.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     let mut jobs = Vec::new();
     let kind_template = site.theme.template("kind.html");

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
-use super::{Depth, Job, Made, PageConfig, Site, base_context, job, render};
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
 use crate::geo::svg::{Mark, VIEWS, base_map, map_with_marks, shows, views_for};
 use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Query};
@@ -218,8 +218,8 @@ fn rows(sites: &[(crate::geo::Site, Digested<Card>)]) -> Vec<SiteRow> {
 }
 
 /// The map page and the static base maps.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
-    let page = MapPage {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let page = move || MapPage {
         template: site.theme.template("map.html"),
         site: site.view.clone(),
         config: site.config.clone(),
@@ -231,7 +231,7 @@ pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
             .map(|s| (s.clone(), site.card(s.entry, Depth::One)))
             .collect(),
     };
-    let mut jobs = vec![job(site.memo, "map/index.html", &PAGE, page)];
+    let mut jobs = vec![job_with(site.memo, "map/index.html", &PAGE, page)];
     for (k, v) in VIEWS.iter().enumerate() {
         jobs.push(job(
             site.memo,

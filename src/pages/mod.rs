@@ -78,6 +78,21 @@ pub fn job<'a, I: Hash + Send + Sync + 'a>(
     }
 }
 
+/// A job that makes `path` with `query` on the input `input` gives when the
+/// job runs (in parallel with the others): for inputs that take work to
+/// gather, such as the pieces of a download.
+pub fn job_with<'a, I: Hash + 'a>(
+    memo: &'a Memo,
+    path: impl Into<String>,
+    query: &'static Query<I, Made>,
+    input: impl Fn() -> I + Send + Sync + 'a,
+) -> Job<'a> {
+    Job {
+        path: path.into(),
+        make: Box::new(move || memo.get(query, &input())),
+    }
+}
+
 /// A job for a file made outside the memo (already in hand).
 pub fn ready<'a>(path: impl Into<String>, bytes: Digested<Made>) -> Job<'a> {
     Job {
@@ -173,7 +188,7 @@ impl Site<'_> {
 }
 
 /// Every file of the site, planned.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     jobs.extend(home::plan(site));
     jobs.extend(lists::plan(site));

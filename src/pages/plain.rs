@@ -29,7 +29,7 @@ pub static PAGE: Query<PlainPage, Made> = Query::new("plain page", |p| {
 });
 
 /// The plain pages of a run.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let template = site.theme.template("page.html");
     site.atlas
         .of_kind(Kind::Page)

@@ -98,7 +98,7 @@ pub static BIBLIOGRAPHY: Query<Bibliography, Made> = Query::new("bibliography", 
 });
 
 /// The source pages and the bibliography.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     // Who cites each source, in atlas order.
     let mut citers: Vec<Vec<Citer>> = vec![Vec::new(); atlas.entries.len()];

@@ -16,7 +16,7 @@ pub static HIGHLIGHT_CSS: Query<(), Made> = Query::new("highlight css", |()| {
 });
 
 /// Every static file of the theme, and the highlighting CSS.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = site
         .theme
         .statics()

@@ -51,7 +51,7 @@ pub static PAGE: Query<TimelinePage, Made> = Query::new("timeline", |p| {
 });
 
 /// The timeline page.
-pub fn plan<'a>(site: &Site<'a>) -> Vec<Job<'a>> {
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     let items = atlas
         .of_kind(Kind::Program)
