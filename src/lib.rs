@@ -26,6 +26,7 @@ pub mod geo;
 pub mod graph;
 pub mod highlight;
 pub mod incremental;
+pub mod limits;
 pub mod load;
 pub mod markdown;
 pub mod output;
