@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod entry;
+pub mod fsio;
 pub mod geo;
 pub mod graph;
 pub mod highlight;
@@ -175,13 +176,19 @@ fn load_source_texts(
         return texts;
     };
     let dir = root.join(dir);
+    let reader = fsio::Reader::within(root, &dir, "`sources_text_dir`");
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];
         let Some(name) = e.source().and_then(|s| s.text.as_ref()) else {
             continue;
         };
-        match std::fs::read_to_string(dir.join(name)) {
+        match reader.read_text(&dir.join(name), limits::SOURCE_TEXT) {
             Ok(t) => texts.insert(&e.id, &t),
+            Err(err) if !err.is_missing() => diags.push(
+                Diagnostic::error(err.to_string())
+                    .at(&e.path, &e.text, e.keys.value("text"))
+                    .hint(err.hint()),
+            ),
             Err(_) => diags.push(
                 Diagnostic::warning(format!(
                     "text of source `{}` not found; its quotes are not checked",

@@ -19,7 +19,9 @@ use geojson::{GeoJson, GeometryValue};
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::entry::Kind;
+use crate::fsio::{Found, Reader};
 use crate::graph::Atlas;
+use crate::limits;
 use crate::load::display_path;
 
 /// The folder under the project root that holds the geodata.
@@ -69,18 +71,12 @@ impl Geo {
     /// have no maps); problems are reported with file and feature index.
     pub fn load(root: &Path, atlas: &Atlas, diags: &mut Diagnostics) -> Geo {
         let mut geo = Geo::default();
-        let dir = root.join(FOLDER);
-        let base = dir.join("base");
-        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), diags);
-        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), diags);
-        let sites_dir = dir.join("sites");
-        if sites_dir.is_dir() {
-            let walker = walkdir::WalkDir::new(&sites_dir).sort_by_file_name();
-            for item in walker.into_iter().filter_map(Result::ok) {
-                let path = item.path();
-                if item.file_type().is_file() && path.extension().is_some_and(|e| e == "geojson") {
-                    read_sites(root, path, atlas, &mut geo, diags);
-                }
+        let reader = Reader::new(root);
+        for file in geodata_files(root, &reader, diags) {
+            match file {
+                GeoFile::Provinces(f) => geo.provinces = read_shapes(&reader, &f, diags),
+                GeoFile::Countries(f) => geo.countries = read_shapes(&reader, &f, diags),
+                GeoFile::Sites(f) => read_sites(&reader, &f, atlas, &mut geo, diags),
             }
         }
         for kind in [Kind::Park, Kind::Lab] {
@@ -104,12 +100,65 @@ impl Geo {
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<(String, String)> {
-    let rel = display_path(root, path);
-    match std::fs::read_to_string(path) {
+/// A geodata file atlas reads, by its role.
+enum GeoFile {
+    Provinces(Found),
+    Countries(Found),
+    Sites(Found),
+}
+
+/// The files under `geodata/` that atlas reads, in file-name order; every
+/// other file (but notes such as a README) gets a warning saying it is ignored.
+fn geodata_files(root: &Path, reader: &Reader, diags: &mut Diagnostics) -> Vec<GeoFile> {
+    let mut files = Vec::new();
+    for item in reader.walk(&root.join(FOLDER)).skip_hidden() {
+        let item = match item {
+            Ok(item) => item,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if item.is_dir() {
+            continue;
+        }
+        let rel = display_path(root, item.path());
+        let inside = rel.strip_prefix(FOLDER).unwrap_or(&rel);
+        let geojson = item.path().extension().is_some_and(|e| e == "geojson");
+        match inside {
+            "/base/china-provinces.geojson" => files.push(GeoFile::Provinces(item)),
+            "/base/world-countries.geojson" => files.push(GeoFile::Countries(item)),
+            _ if inside.starts_with("/sites/") && geojson => files.push(GeoFile::Sites(item)),
+            _ if is_note(&item.file_name().to_string_lossy()) => {}
+            _ => diags.push(
+                Diagnostic::warning(format!("`{rel}` is not read and is ignored"))
+                    .in_file(&rel)
+                    .hint("site locations go in geodata/sites/*.geojson; the base map is geodata/base/china-provinces.geojson and world-countries.geojson"),
+            ),
+        }
+    }
+    files
+}
+
+/// Notes kept beside the data (a README, a licence) and editors' backups.
+fn is_note(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::load::is_editor_temp(name)
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
+        || lower.starts_with("readme")
+        || lower.starts_with("licen")
+}
+
+fn read_text(reader: &Reader, file: &Found, diags: &mut Diagnostics) -> Option<(String, String)> {
+    let rel = reader.rel(file.path());
+    match reader
+        .read_found(file, limits::GEODATA)
+        .and_then(|bytes| reader.decode(file.path(), bytes))
+    {
         Ok(t) => Some((rel, t)),
         Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
+            diags.push(e.diagnostic());
             None
         }
     }
@@ -140,11 +189,8 @@ fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::Feat
     }
 }
 
-fn read_shapes(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Shape> {
-    if !path.is_file() {
-        return Vec::new();
-    }
-    let Some((rel, text)) = read_text(root, path, diags) else {
+fn read_shapes(reader: &Reader, file: &Found, diags: &mut Diagnostics) -> Vec<Shape> {
+    let Some((rel, text)) = read_text(reader, file, diags) else {
         return Vec::new();
     };
     let Some(fc) = parse(&rel, &text, diags) else {
@@ -182,8 +228,14 @@ fn rings_of(value: &GeometryValue) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
-fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mut Diagnostics) {
-    let Some((rel, text)) = read_text(root, path, diags) else {
+fn read_sites(
+    reader: &Reader,
+    file: &Found,
+    atlas: &Atlas,
+    geo: &mut Geo,
+    diags: &mut Diagnostics,
+) {
+    let Some((rel, text)) = read_text(reader, file, diags) else {
         return;
     };
     let Some(fc) = parse(&rel, &text, diags) else {
