@@ -234,7 +234,8 @@ pub fn check_http_url(value: &str) -> Result<url::Url, String> {
 
 /// `--base-url`: an absolute http(s) URL, ending in `/`.
 pub fn parse_base_url(value: &str) -> Result<String, String> {
-    check_http_url(value).map_err(|why| format!("`{value}`: {why}"))?;
+    check_http_url(value)
+        .map_err(|why| format!("{why}; write the full address, e.g. https://example.org/atlas/"))?;
     Ok(if value.ends_with('/') {
         value.to_string()
     } else {

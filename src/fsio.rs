@@ -412,15 +412,16 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     options.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        options.custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
     }
     options.open(path)
 }
 
 fn is_loop(e: &std::io::Error) -> bool {
     #[cfg(unix)]
-    return e.raw_os_error() == Some(libc::ELOOP);
+    return e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error());
     #[cfg(not(unix))]
     return false;
 }

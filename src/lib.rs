@@ -50,6 +50,8 @@ pub struct BuildResult {
     pub counts: BTreeMap<&'static str, usize>,
     pub coverage: BTreeMap<String, cite::Coverage>,
     pub diagnostics: Diagnostics,
+    /// The previous output, replaced by this build: deleted when dropped.
+    pub trash: Option<output::Trash>,
 }
 
 impl BuildResult {
@@ -144,10 +146,11 @@ pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> BuildResult {
         return result;
     }
     let mut result = run(root, options);
-    if !result.diagnostics.has_errors()
-        && let Err(d) = output::write_site(root, out, &result.files)
-    {
-        result.diagnostics.push(d);
+    if !result.diagnostics.has_errors() {
+        match output::publish(root, out, &result.files) {
+            Ok(trash) => result.trash = Some(trash),
+            Err(d) => result.diagnostics.push(d),
+        }
     }
     result
 }
