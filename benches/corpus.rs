@@ -222,7 +222,7 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         cite(rng, shape),
         rng.below(20)
     );
-    if i > 0 && i % 3 == 0 {
+    if i > 0 && i.is_multiple_of(3) {
         let _ = writeln!(out, "predecessor: {}", program_id(i - 1));
     }
     out.push_str("---\n");
@@ -249,7 +249,7 @@ fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         program_id(rng.below(shape.programs)),
         cite(rng, shape),
     );
-    if i > 0 && i % 7 == 0 {
+    if i > 0 && i.is_multiple_of(7) {
         let _ = writeln!(out, "part_of: {}", park_id(rng.below(i)));
     }
     out.push_str("---\n");
@@ -274,7 +274,7 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         1990 + rng.below(30),
         rng.below(9) + 1,
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         let _ = writeln!(
             out,
             "related: [{}, {}]",

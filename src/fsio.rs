@@ -115,7 +115,7 @@ impl std::fmt::Display for ReadError {
                 if *link {
                     "is a symbolic link to"
                 } else {
-                    "resolves through a symbolic link to"
+                    "leads to"
                 },
                 target.display(),
                 self.bound_name

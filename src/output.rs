@@ -433,11 +433,17 @@ impl Place {
                 continue;
             };
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(prefix.as_str())
-                    && e.file_type().is_ok_and(|t| t.is_dir())
-                    && Manifest::of(&e.path()).is_some()
+                if !e.file_name().to_string_lossy().starts_with(prefix.as_str())
+                    || !e.file_type().is_ok_and(|t| t.is_dir())
                 {
+                    continue;
+                }
+                if Manifest::of(&e.path()).is_some() {
                     found.push(e.path());
+                } else {
+                    // A build killed before it wrote the marker left it
+                    // empty; one that is not empty is not atlas's.
+                    let _ = std::fs::remove_dir(e.path());
                 }
             }
         }
@@ -569,7 +575,8 @@ fn survey(out: &Path, shown: &str, keep: &[String]) -> Result<Survey, Diagnostic
                 continue;
             }
             let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-            if keep.contains(&path) && !(manifest.wrote(&path, keep) && !is_dir) {
+            // A kept folder is the user's; a kept file is, unless atlas wrote it.
+            if keep.contains(&path) && (is_dir || !manifest.wrote(&path, keep)) {
                 kept.push(path);
             } else if is_dir {
                 let leads_to_keep = keep.iter().any(|k| under(k, &path));
