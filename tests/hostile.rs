@@ -338,6 +338,30 @@ fn ids_windows_reserves_are_refused() {
     }
 }
 
+#[test]
+fn term_pages_never_take_a_name_windows_reserves() {
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park(
+            "fields: [nul, aux]\ndesignation: con\n",
+            "Text [@doe-2020, §1].\n",
+        ),
+    )]);
+    let r = s.build_ok();
+    for page in [
+        "field/nul-1/index.html",
+        "field/aux-1/index.html",
+        "designation/con-1/index.html",
+    ] {
+        assert!(s.out().join(page).is_file(), "{page}");
+    }
+    assert!(
+        s.read("parks/p/index.html")
+            .contains("field/nul-1/index.html")
+    );
+    common::assert_links_resolve(&s.out(), &r.files);
+}
+
 // C.1-3: config values.
 
 #[test]
