@@ -353,6 +353,42 @@ fn an_output_that_is_a_mount_point_is_swapped_inside() {
 }
 
 #[test]
+fn a_volume_in_a_read_only_folder_is_locked_and_swapped_inside() {
+    let s = Site::new(&[("content/parks/p.md", &park("", "First.\n"))]);
+    let place = tempfile::tempdir().unwrap();
+    let parent = place.path().join("ro");
+    let out = parent.join("site");
+    std::fs::create_dir(&parent).unwrap();
+    let mount = |args: &[&str], at: &Path| {
+        Command::new("mount")
+            .args(args)
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|st| st.success())
+    };
+    if !mount(&["-t", "tmpfs", "tmpfs"], &parent) {
+        eprintln!("skipped: mounting a tmpfs is not permitted here");
+        return;
+    }
+    let _parent = Mounted(parent.clone());
+    std::fs::create_dir(&out).unwrap();
+    assert!(mount(&["-t", "tmpfs", "tmpfs"], &out));
+    let _out = Mounted(out.clone());
+    assert!(mount(&["-o", "remount,ro"], &parent));
+    std::fs::write(out.join("CNAME"), "mine").unwrap();
+    let options = atlas::BuildOptions::default();
+    for _ in 0..2 {
+        let r = atlas::build(s.root(), &out, &options);
+        assert!(!r.diagnostics.has_errors(), "{}", r.diagnostics.render());
+    }
+    assert!(out.join("parks/p/index.html").is_file());
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "mine");
+    assert_eq!(atlas_names(&out), Vec::<String>::new());
+    assert!(out.join(".atlas-lock").is_file());
+}
+
+#[test]
 fn concurrent_builds_into_one_folder_all_succeed() {
     let s = Site::new(&[("content/parks/p.md", &park("", "Text.\n"))]);
     let files = atlas::run(s.root(), &Default::default()).files;
@@ -446,7 +482,7 @@ fn builds_killed_at_any_point_leave_nothing_behind() {
     let _ = std::fs::remove_file(root.join(".clean.atlas-lock"));
 
     let out = root.join("site");
-    assert!(atlas_bin(root, &["build"]).status().unwrap().success());
+    assert!(atlas_bin(root, &["build"]).output().unwrap().status.success());
     std::fs::create_dir_all(out.join(".git")).unwrap();
     std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
     std::fs::write(out.join("CNAME"), "atlas.example.org\n").unwrap();

@@ -13,10 +13,14 @@ pub const MARKER: &str = ".atlas-output";
 /// The new marker while it is copied into an output whose contents are swapped.
 pub(super) const MARKER_NEW: &str = ".atlas-output.new";
 
+/// The lock file inside an output whose parent cannot be written.
+pub(super) const LOCK_INSIDE: &str = ".atlas-lock";
+
 /// Names atlas gives its own files and folders inside an output.
 pub(super) fn is_atlas_name(name: &str) -> bool {
     name == MARKER
         || name == MARKER_NEW
+        || name == LOCK_INSIDE
         || name.starts_with(".atlas-new-")
         || name.starts_with(".atlas-old-")
 }

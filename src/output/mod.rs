@@ -149,7 +149,7 @@ impl Staging {
         let out = check_path(root, out)?;
         let place = Place::of(&out);
         std::fs::create_dir_all(&place.parent).map_err(|e| io_error(&place.parent, e))?;
-        let lock = place.lock(&shown)?;
+        let (lock, locked_inside) = place.lock(&shown)?;
         place.clean_leftovers(keep);
         // Its top level now, to fail early; all of it while the site is written.
         let state = survey(&out, &shown, keep, Depth::Top)?;
@@ -164,7 +164,8 @@ impl Staging {
                 Err(_) => Pending::Done(survey(&out, &shown, keep, Depth::All)),
             }
         });
-        let inside = state.exists && (swap == Swap::Contents || is_mount_point(&out));
+        let inside =
+            state.exists && (locked_inside || swap == Swap::Contents || is_mount_point(&out));
         let dir = if inside {
             unique_dir(&out, ".atlas-new")?
         } else {

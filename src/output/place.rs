@@ -2,10 +2,11 @@
 //! folders killed builds left there.
 
 use std::fs::File;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::io_error;
-use super::manifest::{MARKER, Manifest, remove_folder};
+use super::manifest::{LOCK_INSIDE, MARKER, Manifest, remove_folder};
 use crate::diag::Diagnostic;
 
 /// The output's parent folder and name, and the names atlas uses beside it.
@@ -26,15 +27,34 @@ impl Place {
         }
     }
 
-    /// Takes the lock on builds into this output, waiting (and saying so) while another has it.
-    pub(super) fn lock(&self, shown: &str) -> Result<File, Diagnostic> {
-        let path = self.parent.join(format!(".{}.atlas-lock", self.name));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error(&path, e))?;
+    /// Takes the lock on builds into this output, waiting (and saying so)
+    /// while another has it. The lock file is beside the output, or inside
+    /// it where the parent cannot be written (a volume mounted into a
+    /// read-only file system): then the second value is true, and the build
+    /// must stage inside the output too.
+    pub(super) fn lock(&self, shown: &str) -> Result<(File, bool), Diagnostic> {
+        let open = |path: &Path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)
+        };
+        let beside = self.parent.join(format!(".{}.atlas-lock", self.name));
+        let (file, path, inside) = match open(&beside) {
+            Ok(file) => (file, beside, false),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) && self.out.is_dir() =>
+            {
+                let inside = self.out.join(LOCK_INSIDE);
+                let file = open(&inside).map_err(|e| io_error(&inside, e))?;
+                (file, inside, true)
+            }
+            Err(e) => return Err(io_error(&beside, e)),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -43,7 +63,7 @@ impl Place {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&path, e)),
         }
-        Ok(file)
+        Ok((file, inside))
     }
 
     /// Folders earlier builds left, beside the output and inside it: the
