@@ -176,6 +176,27 @@ fn links_inside_the_project_are_followed() {
 }
 
 #[test]
+fn broken_and_looping_links_are_named() {
+    let s = good_site();
+    fails_cleanly(
+        &s,
+        |s| {
+            symlink(
+                Path::new("nowhere.md"),
+                &s.root().join("content/parks/gone.md"),
+            )
+        },
+        "error: `content/parks/gone.md` is a broken symbolic link\n --> content/parks/gone.md\n  = hint: point the link at an existing file, or remove it\n",
+    );
+    let s = good_site();
+    fails_cleanly(
+        &s,
+        |s| symlink(Path::new("."), &s.root().join("content/parks/again")),
+        "error: `content/parks/again` is a symbolic link that leads back into itself\n --> content/parks/again\n",
+    );
+}
+
+#[test]
 fn a_kind_folder_linked_outside_the_project_is_one_error() {
     let elsewhere = tempfile::tempdir().unwrap();
     for i in 0..5 {

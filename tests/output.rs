@@ -482,7 +482,13 @@ fn builds_killed_at_any_point_leave_nothing_behind() {
     let _ = std::fs::remove_file(root.join(".clean.atlas-lock"));
 
     let out = root.join("site");
-    assert!(atlas_bin(root, &["build"]).output().unwrap().status.success());
+    assert!(
+        atlas_bin(root, &["build"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     std::fs::create_dir_all(out.join(".git")).unwrap();
     std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
     std::fs::write(out.join("CNAME"), "atlas.example.org\n").unwrap();

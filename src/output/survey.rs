@@ -66,62 +66,30 @@ pub(super) fn survey(
     if !meta.is_dir() {
         return Err(refuse("it is a file".into()));
     }
-    let manifest = Manifest::of(out);
-    let mut unknown = Vec::new();
-    if manifest.is_none() {
-        // A folder atlas did not make may hold only what `output_keep` keeps.
-        let entries = std::fs::read_dir(out).map_err(|e| io_error(out, e))?;
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !keep.contains(&name) && !is_atlas_name(&name) {
-                unknown.push(name);
+    let manifest = match Manifest::of(out) {
+        Some(manifest) => manifest,
+        None => {
+            // A folder atlas did not make may hold only what `output_keep` keeps.
+            let entries = std::fs::read_dir(out).map_err(|e| io_error(out, e))?;
+            let mut others: Vec<String> = entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| !keep.contains(name) && !is_atlas_name(name))
+                .collect();
+            if !others.is_empty() {
+                others.sort();
+                return Err(refuse(format!(
+                    "it exists and atlas did not create it (it holds {})",
+                    list(&others)
+                )));
             }
+            Manifest::Listed(FxHashSet::default())
         }
-        if !unknown.is_empty() {
-            unknown.sort();
-            return Err(refuse(format!(
-                "it exists and atlas did not create it (it holds {})",
-                list(&unknown)
-            )));
-        }
-    }
-    let manifest = manifest.unwrap_or(Manifest::Listed(FxHashSet::default()));
-    let folders = manifest.folders();
-    let mut kept = Vec::new();
-    let mut stack = vec![String::new()];
-    while let Some(folder) = stack.pop() {
-        let dir = out.join(&folder);
-        let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))?;
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let path = if folder.is_empty() {
-                name.clone()
-            } else {
-                format!("{folder}/{name}")
-            };
-            if folder.is_empty() && is_atlas_name(&name) {
-                continue;
-            }
-            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-            // A kept folder is the user's; a kept file is, unless atlas wrote it.
-            if keep.contains(&path) && (is_dir || !manifest.wrote(&path, keep)) {
-                kept.push(path);
-            } else if is_dir {
-                let leads_to_keep = keep.iter().any(|k| under(k, &path));
-                let holds_ours = folders.as_ref().is_none_or(|f| f.contains(path.as_str()));
-                if !(holds_ours || leads_to_keep) {
-                    unknown.push(format!("{path}/"));
-                } else if depth == Depth::All {
-                    stack.push(path);
-                }
-            } else if !manifest.wrote(&path, keep) {
-                unknown.push(path);
-            }
-        }
-    }
+    };
+    let (mut kept, mut unknown) = look_through(out, &manifest, keep, depth)?;
     if !unknown.is_empty() && depth == Depth::Top {
         // Failing anyway: name everything.
-        return survey(out, shown, keep, Depth::All);
+        (kept, unknown) = look_through(out, &manifest, keep, Depth::All)?;
     }
     if !unknown.is_empty() {
         unknown.sort();
@@ -141,6 +109,50 @@ pub(super) fn survey(
     }
     kept.sort();
     Ok(Survey { exists: true, kept })
+}
+
+/// The kept entries of the output (which it does not look into), and the
+/// files and folders (`name/`) that are neither atlas's nor kept.
+fn look_through(
+    out: &Path,
+    manifest: &Manifest,
+    keep: &[String],
+    depth: Depth,
+) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
+    let folders = manifest.folders();
+    let (mut kept, mut unknown) = (Vec::new(), Vec::new());
+    let mut stack = vec![String::new()];
+    while let Some(folder) = stack.pop() {
+        let dir = out.join(&folder);
+        let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))?;
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if folder.is_empty() && is_atlas_name(&name) {
+                continue;
+            }
+            let path = if folder.is_empty() {
+                name
+            } else {
+                format!("{folder}/{name}")
+            };
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            // A kept folder is the user's; a kept file is, unless atlas wrote it.
+            if keep.contains(&path) && (is_dir || !manifest.wrote(&path, keep)) {
+                kept.push(path);
+            } else if is_dir {
+                let leads_to_keep = keep.iter().any(|k| under(k, &path));
+                let holds_ours = folders.as_ref().is_none_or(|f| f.contains(path.as_str()));
+                if !(holds_ours || leads_to_keep) {
+                    unknown.push(format!("{path}/"));
+                } else if depth == Depth::All {
+                    stack.push(path);
+                }
+            } else if !manifest.wrote(&path, keep) {
+                unknown.push(path);
+            }
+        }
+    }
+    Ok((kept, unknown))
 }
 
 /// Names, quoted: the first ten and how many more.
