@@ -482,7 +482,7 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         ctx.cite(rng),
         rng.below(20)
     );
-    if i > 0 && i % 3 == 0 {
+    if i > 0 && i.is_multiple_of(3) {
         let _ = writeln!(out, "predecessor: {}", program_id(i - 1));
     }
     out.push_str("---\n");
@@ -509,7 +509,7 @@ fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         program_id(rng.below(shape.programs)),
         ctx.cite(rng),
     );
-    if i > 0 && i % 7 == 0 {
+    if i > 0 && i.is_multiple_of(7) {
         let _ = writeln!(out, "part_of: {}", park_id(rng.below(i)));
     }
     out.push_str("---\n");
@@ -534,7 +534,7 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         1990 + rng.below(30),
         rng.below(9) + 1,
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         let _ = writeln!(
             out,
             "related: [{}, {}]",

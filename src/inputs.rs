@@ -22,6 +22,8 @@ use std::time::{Duration, SystemTime};
 use rustc_hash::FxHashMap;
 
 use crate::diag::Diagnostics;
+use crate::fsio::{ReadError, Reader};
+use crate::limits::Limit;
 use crate::load::{SourceFile, Stamp, stamp_of};
 use crate::memo::Digested;
 
@@ -154,15 +156,21 @@ impl Inputs {
         files
     }
 
-    /// The text of the file at `rel` (relative to `root`, `/`-separated).
-    pub fn read(&mut self, root: &Path, rel: &str) -> Result<Digested<str>, std::io::Error> {
-        let path = root.join(rel);
-        if let Some((_, text)) = self.kept(rel, &path) {
+    /// The text of the file at `path` (shown as `rel`), read with `reader`
+    /// within `limit` unless it is kept.
+    pub fn read(
+        &mut self,
+        reader: &Reader,
+        path: &Path,
+        rel: &str,
+        limit: Limit,
+    ) -> Result<Digested<str>, ReadError> {
+        if let Some((_, text)) = self.kept(rel, path) {
             self.reused += 1;
             return Ok(text);
         }
-        let stamp = stamp_of(&path);
-        let text = std::fs::read_to_string(&path)?;
+        let stamp = stamp_of(path);
+        let text = reader.read_text(path, limit)?;
         let text = Digested::text(Arc::from(text));
         self.read += 1;
         if self.keep {

@@ -30,11 +30,13 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod entry;
+pub mod fsio;
 pub mod geo;
 pub mod graph;
 pub mod highlight;
 pub mod inputs;
 pub mod kind;
+pub mod limits;
 pub mod load;
 pub mod markdown;
 pub mod memo;
@@ -84,6 +86,8 @@ pub struct BuildResult {
     pub diagnostics: Diagnostics,
     /// How each query was answered (from the memo, or made).
     pub stats: memo::Stats,
+    /// The previous output, replaced by this build: deleted when dropped.
+    pub trash: Option<output::Trash>,
 }
 
 impl BuildResult {
@@ -295,7 +299,13 @@ fn pipeline(
 
     // 5. Geodata.
     let inputs = &mut session.inputs;
-    let geo_files = geo::GeoFiles::read(root, |rel| inputs.read(root, rel), diags);
+    let reader = fsio::Reader::new(root);
+    let geo_files = geo::GeoFiles::read(
+        root,
+        &reader,
+        |found, rel| inputs.read(&reader, found.path(), rel, limits::GEODATA),
+        diags,
+    );
     let placed: geo::Placed = atlas
         .entries
         .iter()
@@ -503,20 +513,43 @@ fn pipeline(
     result
 }
 
-/// Runs the pipeline and, if there are no errors, writes the site to `out`.
+/// Runs the pipeline, writing each file into a staging folder as it is
+/// made, and, if there are no errors, swaps the site into place at `out`
+/// (see [`output`]); the previous output comes back as the result's trash.
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> BuildResult {
+    let mut result = BuildResult::default();
     if let Err(d) = output::check_output_path(root, out) {
-        let mut result = BuildResult::default();
         result.diagnostics.push(d);
         return result;
     }
-    let mut result = run(root, options);
-    if !result.diagnostics.has_errors()
-        && let Err(d) = output::write_site(root, out, &result.files)
-    {
-        result.diagnostics.push(d);
+    let keep = Config::load(root)
+        .map(|c| c.output_keep)
+        .unwrap_or_else(|_| config::default_keep());
+    let staging = match output::Staging::begin(root, out, &keep) {
+        Ok(s) => s,
+        Err(d) => {
+            result.diagnostics.push(d);
+            return result;
+        }
+    };
+    let sink = Staged(&staging);
+    result = run_with(root, options, &mut Session::fresh(), &sink);
+    if !result.diagnostics.has_errors() {
+        match staging.commit() {
+            Ok(trash) => result.trash = Some(trash),
+            Err(d) => result.diagnostics.push(d),
+        }
     }
     result
+}
+
+/// A sink writing into a staging folder.
+struct Staged<'a>(&'a output::Staging);
+
+impl Sink for Staged<'_> {
+    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
+        self.0.write(path, bytes)
+    }
 }
 
 /// The output folder: `--output`, else the config's `output`, relative to `root`.
@@ -546,23 +579,31 @@ fn source_texts(
     let Some(dir) = &config.sources_text_dir else {
         return texts;
     };
+    let dir = root.join(dir);
+    let reader = fsio::Reader::within(root, &dir, "`sources_text_dir`");
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];
         let Some(name) = e.source().and_then(|s| s.text.as_ref()) else {
             continue;
         };
-        let rel = load::display_path(Path::new(""), &dir.join(name));
-        match inputs.read(root, &rel) {
+        let path = dir.join(name);
+        let rel = load::display_path(root, &path);
+        match inputs.read(&reader, &path, &rel, limits::SOURCE_TEXT) {
             Ok(t) => {
                 texts.insert(e.id.clone(), memo.get(&cite::NORMALIZE, &t));
             }
+            Err(err) if !err.is_missing() => diags.push(
+                Diagnostic::error(err.to_string())
+                    .at(&e.path, &e.front, e.keys.value("text"))
+                    .hint(err.hint()),
+            ),
             Err(_) => diags.push(
                 Diagnostic::warning(format!(
                     "text of source `{}` not found; its quotes are not checked",
                     e.id
                 ))
                 .at(&e.path, &e.front, e.keys.value("text"))
-                .hint(format!("expected `{name}` in {}", root.join(dir).display())),
+                .hint(format!("expected `{name}` in {}", dir.display())),
             ),
         }
     }

@@ -21,6 +21,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
+use crate::fsio::Reader;
+use crate::limits;
 use crate::load::display_path;
 use crate::memo::{Digest, Digested, Query, digest};
 
@@ -74,6 +76,12 @@ impl Theme {
         for (path, text) in DEFAULT_THEME {
             theme.insert(path, format!("<built-in>/{path}"), text.as_bytes().to_vec())?;
         }
+        if let Err(why) = crate::config::check_theme_name(name) {
+            return Err(
+                Diagnostic::error(format!("invalid theme name `{name}`: {why}"))
+                    .in_file("atlas.toml"),
+            );
+        }
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
             if name != "default" {
@@ -85,18 +93,20 @@ impl Theme {
             }
             return Ok(theme);
         }
-        for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let item = item.map_err(|e| Diagnostic::error(format!("cannot read theme: {e}")))?;
-            if !item.file_type().is_file()
-                || crate::load::is_editor_temp(&item.file_name().to_string_lossy())
-            {
+        let reader = Reader::new(root);
+        for item in reader.walk(&dir) {
+            let item = item?;
+            if item.is_dir() || crate::load::is_editor_temp(&item.file_name().to_string_lossy()) {
                 continue;
             }
             let rel = display_path(&dir, item.path());
             let origin = display_path(root, item.path());
-            let bytes = std::fs::read(item.path()).map_err(|e| {
-                Diagnostic::error(format!("cannot read `{origin}`: {e}")).in_file(&origin)
-            })?;
+            let limit = if rel.starts_with("templates/") {
+                limits::TEMPLATE
+            } else {
+                limits::THEME_FILE
+            };
+            let bytes = reader.read_found(&item, limit)?;
             theme.insert(&rel, origin, bytes)?;
         }
         Ok(theme)

@@ -18,6 +18,7 @@ use std::path::Path;
 use geojson::{GeoJson, GeometryValue};
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fsio::{Found, ReadError, Reader};
 use crate::kind::Kind;
 use crate::load::display_path;
 use crate::memo::{Digested, Query};
@@ -127,38 +128,66 @@ pub struct GeoFiles {
 }
 
 impl GeoFiles {
-    /// Finds and reads the geodata files (missing folders are fine: a site
-    /// may have no maps); `read` gives a file's text by relative path.
+    /// Finds the geodata files and reads them with `read` (missing folders
+    /// are fine: a site may have no maps); every other file under
+    /// `geodata/` (but notes such as a README) gets a warning saying it is
+    /// ignored.
     pub fn read(
         root: &Path,
-        mut read: impl FnMut(&str) -> std::io::Result<Digested<str>>,
+        reader: &Reader,
+        mut read: impl FnMut(&Found, &str) -> Result<Digested<str>, ReadError>,
         diags: &mut Diagnostics,
     ) -> GeoFiles {
         let mut files = GeoFiles::default();
-        let mut take = |rel: String, into: &mut Vec<GeoFile>| match read(&rel) {
-            Ok(text) => into.push((rel, text)),
-            Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel))
-            }
-        };
-        for name in [PROVINCES_FILE, COUNTRIES_FILE] {
-            let rel = format!("{FOLDER}/base/{name}");
-            if root.join(&rel).is_file() {
-                take(rel, &mut files.base);
-            }
-        }
-        let sites_dir = root.join(FOLDER).join("sites");
-        if sites_dir.is_dir() {
-            let walker = walkdir::WalkDir::new(&sites_dir).sort_by_file_name();
-            for item in walker.into_iter().filter_map(Result::ok) {
-                let path = item.path();
-                if item.file_type().is_file() && path.extension().is_some_and(|e| e == "geojson") {
-                    take(display_path(root, path), &mut files.sites);
+        for item in reader.walk(&root.join(FOLDER)).skip_hidden() {
+            let item = match item {
+                Ok(item) => item,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
                 }
+            };
+            if item.is_dir() {
+                continue;
+            }
+            let rel = display_path(root, item.path());
+            let inside = rel.strip_prefix(FOLDER).unwrap_or(&rel);
+            let geojson = item.path().extension().is_some_and(|e| e == "geojson");
+            let into = match inside {
+                _ if [PROVINCES_FILE, COUNTRIES_FILE]
+                    .iter()
+                    .any(|f| inside == format!("/base/{f}")) =>
+                {
+                    &mut files.base
+                }
+                _ if inside.starts_with("/sites/") && geojson => &mut files.sites,
+                _ if is_note(&item.file_name().to_string_lossy()) => continue,
+                _ => {
+                    diags.push(
+                        Diagnostic::warning(format!("`{rel}` is not read and is ignored"))
+                            .in_file(&rel)
+                            .hint("site locations go in geodata/sites/*.geojson; the base map is geodata/base/china-provinces.geojson and world-countries.geojson"),
+                    );
+                    continue;
+                }
+            };
+            match read(&item, &rel) {
+                Ok(text) => into.push((rel, text)),
+                Err(e) => diags.push(e.diagnostic()),
             }
         }
         files
     }
+}
+
+/// Notes kept beside the data (a README, a licence) and editors' backups.
+fn is_note(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::load::is_editor_temp(name)
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
+        || lower.starts_with("readme")
+        || lower.starts_with("licen")
 }
 
 const PROVINCES_FILE: &str = "china-provinces.geojson";

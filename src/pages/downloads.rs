@@ -154,13 +154,16 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         job_with(memo, "data/atlas.json", &JSON, records),
         job_with(memo, "data/atlas.csv", &CSV, rows),
         job_with(memo, "static/search-index.js", &SEARCH, docs),
-        job_with(memo, "data/sites.geojson", &super::map::SITES_GEOJSON, move || {
-            super::map::SitesDownload {
+        job_with(
+            memo,
+            "data/sites.geojson",
+            &super::map::SITES_GEOJSON,
+            move || super::map::SitesDownload {
                 base_url: config.base_url.clone(),
                 sites: site.geo.sites.clone(),
                 heads: atlas.entries.clone(),
-            }
-        }),
+            },
+        ),
     ]
 }
 

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 
@@ -109,6 +110,26 @@ pub fn lab(extra: &str) -> String {
         "---\ntitle: Test Lab\nsummary: A lab.\n{extra}{}---\nA lab [@doe-2020, §2].\n",
         reviewed(extra)
     )
+}
+
+/// Every file of a built site folder (but atlas's marker), sorted by path.
+pub fn read_site(dir: &Path) -> Vec<atlas::OutputFile> {
+    let mut files: Vec<atlas::OutputFile> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != atlas::output::MARKER)
+        .map(|e| atlas::OutputFile {
+            path: e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/"),
+            bytes: std::fs::read(e.path()).unwrap().into(),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// Asserts that every relative link and source in the HTML files of a site
