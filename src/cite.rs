@@ -297,7 +297,7 @@ pub static NORMALIZE: crate::memo::Query<crate::memo::Digested<str>, String> =
     crate::memo::Query::new("normalised text", |text| normalize_for_quotes(text));
 
 /// Cited and uncited facts and paragraphs.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Coverage {
     pub facts: usize,
     pub cited_facts: usize,

@@ -90,7 +90,7 @@ pub fn main_with(cli: Cli) -> i32 {
             }
             eprintln!(
                 "built {} files into {} in {} ms",
-                result.files.len(),
+                result.file_count,
                 out.display(),
                 started.elapsed().as_millis()
             );

@@ -325,12 +325,22 @@ fn pipeline(
     diags.extend(geo.sites.diags.iter().cloned());
     clock.lap("geo");
 
-    // 6. Prepare.
-    let summaries: Vec<Digested<graph::Summary>> = atlas
-        .entries
-        .par_iter()
-        .map(|h| memo.get(&SUMMARY, h))
-        .collect();
+    // 6. The theme, the cards and the site view, which every page reads.
+    let theme = match theme::Theme::load(root, &config.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return result;
+        }
+    };
+    let compiled = memo.get(&theme::COMPILE, &Digested::new(theme));
+    let compiled = match &*compiled {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d.clone());
+            return result;
+        }
+    };
     let index_html = config.index_html_links;
     let cards: [Vec<Digested<views::Card>>; 3] = [Depth::Root, Depth::One, Depth::Two].map(|d| {
         atlas
@@ -349,6 +359,30 @@ fn pipeline(
             })
             .collect()
     });
+    let page_config = Digested::new(PageConfig {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        language: config.language.clone(),
+        index_html,
+        edit_url: config.edit_url.clone(),
+        labels: config.taxonomies.clone(),
+    });
+    let site_view = memo.get(
+        &views::SITE_VIEW,
+        &views::SiteInput::of(atlas, &cards[0], page_config.clone()),
+    );
+    let texts = source_texts(root, &config, atlas, &mut session.inputs, memo, diags);
+    clock.lap("theme and cards");
+
+    // 7. Entries: each prepared, its quotes checked and (for an item) its
+    // page made, in one parallel pass; what other pages read of it (its
+    // brief) is kept, the rest let go as soon as the page is written.
+    let summaries: Vec<Digested<graph::Summary>> = atlas
+        .entries
+        .par_iter()
+        .map(|h| memo.get(&SUMMARY, h))
+        .collect();
     let prepare_config = Digested::new(PrepareConfig {
         index_html,
         allow_html: config.allow_html,
@@ -368,7 +402,15 @@ fn pipeline(
             })
             .clone()
     };
-    let prepared: Vec<Digested<Prepared>> = entries
+    let entry_pages = pages::entry::Pages {
+        memo,
+        template: compiled.template("entry.html"),
+        site: site_view.clone(),
+        config: page_config.clone(),
+        cards: &cards,
+        geo: &geo,
+    };
+    let made: Vec<EntryMade> = entries
         .par_iter()
         .enumerate()
         .map(|(i, entry)| {
@@ -404,85 +446,61 @@ fn pipeline(
                 names,
                 relations,
             };
-            memo.get(&PREPARE, &input)
+            let prepared = memo.get(&PREPARE, &input);
+            let mut problems = check_quotes(memo, entry, &prepared, &texts);
+            let head = &atlas.entries[i];
+            if !head.kind.is_item() {
+                return EntryMade {
+                    brief: prepared.brief.clone(),
+                    prepared: Some(prepared),
+                    problems,
+                };
+            }
+            let page = entry_pages.make(i, head, &prepared);
+            match &*page {
+                Ok(bytes) => problems.extend(sink.put(&entry_pages.path(head), bytes).err()),
+                Err(d) => problems.push(d.clone()),
+            }
+            EntryMade {
+                brief: prepared.brief.clone(),
+                prepared: None,
+                problems,
+            }
         })
         .collect();
-    clock.lap("prepare");
+    // The entries' texts are no longer needed.
+    drop(entries);
+    drop(by_path);
+    drop(parsed);
+    drop(files);
+    clock.lap("entries");
 
     // Checks over prepared entries.
-    let texts = source_texts(root, &config, atlas, &mut session.inputs, memo, diags);
-    for (i, p) in prepared.iter().enumerate() {
-        diags.extend(p.diags.iter().cloned());
+    let mut page_problems = Vec::new();
+    for (i, m) in made.iter().enumerate() {
+        diags.extend(m.brief.diags.iter().cloned());
         let head = &atlas.entries[i];
         if head.kind.is_item() {
-            result.coverage.insert(head.id.clone(), p.coverage);
+            result.coverage.insert(head.id.clone(), m.brief.coverage);
+        }
+        for d in &m.problems {
+            // A problem of an entry's own quotes, or of its page.
+            page_problems.push(d.clone());
         }
     }
-    let quote_diags: Vec<Digested<Vec<Diagnostic>>> = prepared
-        .par_iter()
-        .enumerate()
-        .filter(|(_, p)| p.cites.iter().any(|(_, _, r)| r.quote.is_some()))
-        .map(|(i, p)| {
-            let mut sources: Vec<(String, Option<Digested<String>>)> = p
-                .cites
-                .iter()
-                .filter(|(_, _, r)| r.quote.is_some())
-                .map(|(_, _, r)| (r.source.clone(), texts.get(&r.source).cloned()))
-                .collect();
-            sources.sort_by(|a, b| a.0.cmp(&b.0));
-            sources.dedup_by(|a, b| a.0 == b.0);
-            memo.get(
-                &prepare::QUOTES,
-                &prepare::QuoteInput {
-                    path: entries[i].path().to_string(),
-                    text: entries[i].text.clone(),
-                    prepared: p.clone(),
-                    sources,
-                },
-            )
-        })
-        .collect();
-    for d in &quote_diags {
-        diags.extend(d.iter().cloned());
-    }
-    check_unused_sources(atlas, &prepared, diags);
+    let briefs: Vec<Digested<prepare::Brief>> = made.iter().map(|m| m.brief.clone()).collect();
+    let prepared: Vec<Option<Digested<Prepared>>> = made.into_iter().map(|m| m.prepared).collect();
+    check_unused_sources(atlas, &briefs, &mut result.diagnostics);
     check_coverage(&config, &mut result);
     let diags = &mut result.diagnostics;
     clock.lap("checks");
 
-    // 7. Pages.
-    let theme = match theme::Theme::load(root, &config.theme) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return result;
-        }
-    };
-    let compiled = memo.get(&theme::COMPILE, &Digested::new(theme));
-    let compiled = match &*compiled {
-        Ok(c) => c,
-        Err(d) => {
-            diags.push(d.clone());
-            return result;
-        }
-    };
-    let page_config = Digested::new(PageConfig {
-        title: config.title.clone(),
-        description: config.description.clone(),
-        base_url: config.base_url.clone(),
-        language: config.language.clone(),
-        index_html,
-        edit_url: config.edit_url.clone(),
-        labels: config.taxonomies.clone(),
-    });
-    let site_view = memo.get(
-        &views::SITE_VIEW,
-        &views::SiteInput::of(atlas, &cards[0], page_config.clone()),
-    );
+    // 8. Every other page and file.
     let site = pages::Site {
         memo,
         config: page_config,
         atlas,
+        briefs: &briefs,
         prepared: &prepared,
         cards: &cards,
         view: site_view,
@@ -491,26 +509,63 @@ fn pipeline(
     };
     let jobs = pages::plan(&site);
     clock.lap("plan");
-    let problems: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let made = job.make();
-            match &*made {
-                Ok(bytes) => sink.put(&job.path, bytes).err(),
-                Err(d) => Some(d.clone()),
-            }
-        })
-        .collect();
+    page_problems.extend(
+        jobs.par_iter()
+            .filter_map(|job| {
+                let made = job.make();
+                match &*made {
+                    Ok(bytes) => sink.put(&job.path, bytes).err(),
+                    Err(d) => Some(d.clone()),
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
     // The same template error on a thousand pages is one problem.
     let mut reported = std::collections::HashSet::new();
-    for d in problems {
+    for d in page_problems {
         if reported.insert(d.to_string()) {
             diags.push(d);
         }
     }
-    result.file_count = jobs.len();
+    result.file_count = jobs.len() + atlas.entries.iter().filter(|e| e.kind.is_item()).count();
     clock.lap("render");
     result
+}
+
+/// What the pass over the entries gives for one: its brief, the whole
+/// prepared entry when another page shows its body (a source's or a plain
+/// page's), and the problems with its quotes or its page.
+struct EntryMade {
+    brief: Digested<prepare::Brief>,
+    prepared: Option<Digested<Prepared>>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Checks an entry's quotes against its sources' texts.
+fn check_quotes(
+    memo: &Memo,
+    entry: &Entry,
+    prepared: &Digested<Prepared>,
+    texts: &BTreeMap<String, Digested<String>>,
+) -> Vec<Diagnostic> {
+    let mut sources: Vec<(String, Option<Digested<String>>)> = prepared
+        .cites
+        .iter()
+        .filter(|(_, _, r)| r.quote.is_some())
+        .map(|(_, _, r)| (r.source.clone(), texts.get(&r.source).cloned()))
+        .collect();
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    sources.sort_by(|a, b| a.0.cmp(&b.0));
+    sources.dedup_by(|a, b| a.0 == b.0);
+    let input = prepare::QuoteInput {
+        path: entry.path().to_string(),
+        text: entry.text.clone(),
+        prepared: prepared.clone(),
+        sources,
+    };
+    memo.get(&prepare::QUOTES, &input).to_vec()
 }
 
 /// Runs the pipeline, writing each file into a staging folder as it is
@@ -612,11 +667,11 @@ fn source_texts(
 
 fn check_unused_sources(
     atlas: &graph::Atlas,
-    prepared: &[Digested<Prepared>],
+    briefs: &[Digested<prepare::Brief>],
     diags: &mut Diagnostics,
 ) {
     // A source's annotation citing itself does not make it used.
-    let cited: rustc_hash::FxHashSet<&str> = prepared
+    let cited: rustc_hash::FxHashSet<&str> = briefs
         .iter()
         .enumerate()
         .flat_map(|(i, p)| p.uses.keys().map(move |source| (i, source.as_str())))

@@ -83,6 +83,28 @@ impl Resolve for PrepareInput {
     }
 }
 
+/// What other pages and checks read of a prepared entry: small, so a build
+/// keeps it for every entry while it lets each entry's page part go as soon
+/// as the page is written.
+#[derive(Debug, Default)]
+pub struct Brief {
+    pub coverage: Coverage,
+    /// What each cited source's page shows of this entry, by source id.
+    pub uses: BTreeMap<String, Digested<Vec<CiteUse>>>,
+    /// The text, for search.
+    pub text: String,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl std::hash::Hash for Brief {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.coverage, &self.uses, &self.text).hash(state);
+        for d in &self.diags {
+            d.to_string().hash(state);
+        }
+    }
+}
+
 /// An entry, prepared for its page and for the pages that cite or list it.
 #[derive(Debug, Default)]
 pub struct Prepared {
@@ -95,9 +117,16 @@ pub struct Prepared {
     pub coverage: Coverage,
     /// Every citation: (note number, context label, reference).
     pub cites: Vec<(usize, String, CiteRef)>,
-    /// What each cited source's page shows of this entry, by source id.
-    pub uses: BTreeMap<String, Digested<Vec<CiteUse>>>,
     pub diags: Vec<Diagnostic>,
+    /// What other pages read of the entry (coverage, uses, search text and
+    /// the problems found), made last.
+    pub brief: Digested<Brief>,
+}
+
+impl Default for Digested<Brief> {
+    fn default() -> Self {
+        Digested::new(Brief::default())
+    }
 }
 
 /// Every id an entry could name: relation targets and the sources of its
@@ -182,7 +211,7 @@ fn prepare(input: &PrepareInput) -> Prepared {
     if entry.kind().is_item() {
         p.relations = relations(entry, input, &mut notes, &mut p);
     }
-    p.uses = uses(&p.cites);
+    let uses = uses(&p.cites);
     p.notes = notes
         .list
         .iter()
@@ -192,6 +221,13 @@ fn prepare(input: &PrepareInput) -> Prepared {
             refs: n.refs.clone(),
         })
         .collect();
+    p.body.cites.clear();
+    p.brief = Digested::new(Brief {
+        coverage: p.coverage,
+        uses,
+        text: std::mem::take(&mut p.body.text),
+        diags: std::mem::take(&mut p.diags),
+    });
     p
 }
 

@@ -10,6 +10,14 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("ATLAS_TIMINGS").is_some_and(|v| v != "0"))
 }
 
+/// The process's resident memory in MB, where the system says (Linux).
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| (pages * 4096) >> 20)
+}
+
 /// Times consecutive stages: each [`Clock::lap`] prints the time since the
 /// previous one.
 pub struct Clock {
@@ -28,8 +36,9 @@ impl Clock {
         if let Some(last) = self.last {
             let now = Instant::now();
             eprintln!(
-                "  {what:<24} {:>8.1} ms",
-                (now - last).as_secs_f64() * 1000.0
+                "  {what:<24} {:>8.1} ms  {:>6} MB resident",
+                (now - last).as_secs_f64() * 1000.0,
+                resident_mb()
             );
             self.last = Some(now);
         }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::{Job, Made, Site, job_with};
 use crate::entry::{Fact, Head, Kind};
 use crate::memo::{Digested, Query};
-use crate::prepare::Prepared;
+use crate::prepare::Brief;
 
 /// What an entry's JSON record reads: its head, the relations declared by
 /// others (relation key, id of the declaring entry) and the base URL.
@@ -73,13 +73,13 @@ pub static CSV: Query<Vec<Digested<String>>, Made> = Query::new("atlas.csv", |ro
 #[derive(Hash)]
 pub struct DocInput {
     pub head: Digested<Head>,
-    pub prepared: Digested<Prepared>,
+    pub brief: Digested<Brief>,
     pub index_html: bool,
 }
 
 /// An entry's search document.
 pub static DOC: Query<DocInput, String> = Query::new("search document", |input| {
-    search_doc(&input.head, &input.prepared, input.index_html)
+    search_doc(&input.head, &input.brief, input.index_html)
 });
 
 /// `static/search-index.js`.
@@ -143,7 +143,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             .map(|(i, head)| {
                 let input = DocInput {
                     head: head.clone(),
-                    prepared: site.prepared[i].clone(),
+                    brief: site.briefs[i].clone(),
                     index_html: config.index_html,
                 };
                 memo.get(&DOC, &input)
@@ -356,9 +356,9 @@ fn csv_field(s: &str) -> String {
 /// One document of the search index, which `static/search-index.js` sets
 /// as `window.ATLAS_SEARCH`: loaded on demand by `atlas.js`, so search works
 /// from `file://` where fetching JSON does not.
-fn search_doc(e: &Head, p: &Prepared, index_html: bool) -> String {
+fn search_doc(e: &Head, brief: &Brief, index_html: bool) -> String {
     let item = e.item();
-    let text = &p.body.text;
+    let text = &brief.text;
     let href = crate::markdown::href("", &e.url_path(), index_html);
     let doc = json!({
         "t": e.title(),

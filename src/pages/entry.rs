@@ -4,8 +4,10 @@
 
 use tera::Context;
 
-use super::{Depth, Job, Made, PageConfig, Site, base_context, job_with, render};
+use super::{Depth, Made, PageConfig, base_context, render};
 use crate::entry::Head;
+use crate::geo::Geo;
+use crate::memo::Memo;
 use crate::memo::{Digested, Query};
 use crate::prepare::Prepared;
 use crate::theme::Template;
@@ -29,33 +31,44 @@ pub struct EntryPage {
 pub static PAGE: Query<EntryPage, Made> =
     Query::new("entry page", |p| render(&p.template, &context(p)));
 
-/// The entry pages of a run.
-pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
-    let template = site.theme.template("entry.html");
-    site.atlas
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind.is_item())
-        .map(|(i, head)| {
-            let template = template.clone();
-            // The locator maps are drawn when the job runs, in parallel.
-            job_with(
-                site.memo,
-                format!("{}index.html", head.url_path()),
-                &PAGE,
-                move || EntryPage {
-                    template: template.clone(),
-                    site: site.view.clone(),
-                    config: site.config.clone(),
-                    head: head.clone(),
-                    prepared: site.prepared[i].clone(),
-                    card: site.card(i, Depth::Two),
-                    location: super::map::location(site, i),
-                },
-            )
-        })
-        .collect()
+/// What every entry page of a run shares. Entry pages are made in the pass
+/// that prepares the entries, each as soon as its entry is prepared, so a
+/// build never holds every body at once.
+pub struct Pages<'a> {
+    pub memo: &'a Memo,
+    pub template: Template,
+    pub site: Digested<SiteView>,
+    pub config: Digested<PageConfig>,
+    /// Every entry's card, by depth and atlas index.
+    pub cards: &'a [Vec<Digested<Card>>; 3],
+    pub geo: &'a Geo,
+}
+
+impl Pages<'_> {
+    /// Where entry `head`'s page goes.
+    pub fn path(&self, head: &Head) -> String {
+        format!("{}index.html", head.url_path())
+    }
+
+    /// Makes (or takes from the memo) the page of entry `i`.
+    pub fn make(
+        &self,
+        i: usize,
+        head: &Digested<Head>,
+        prepared: &Digested<Prepared>,
+    ) -> Digested<Made> {
+        let card = self.cards[Depth::Two as usize][i].clone();
+        let input = EntryPage {
+            template: self.template.clone(),
+            site: self.site.clone(),
+            config: self.config.clone(),
+            head: head.clone(),
+            prepared: prepared.clone(),
+            location: super::map::location(self.memo, self.geo, i, &card),
+            card,
+        };
+        self.memo.get(&PAGE, &input)
+    }
 }
 
 fn context(p: &EntryPage) -> Context {

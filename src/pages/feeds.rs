@@ -114,9 +114,17 @@ pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
         .collect();
     items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     items.truncate(FEED_ITEMS);
+    // Entry pages are made in the pass over the entries, not planned here.
+    let entry_pages = site
+        .atlas
+        .entries
+        .iter()
+        .filter(|e| e.kind.is_item())
+        .map(|e| e.url_path());
     let mut urls: Vec<String> = planned
         .iter()
-        .filter_map(|j| j.path.strip_suffix("index.html"))
+        .filter_map(|j| j.path.strip_suffix("index.html").map(str::to_string))
+        .chain(entry_pages)
         .map(|p| format!("{}{p}", config.base_url))
         .collect();
     urls.sort();

@@ -10,7 +10,7 @@ use tera::Context;
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
 use crate::geo::svg::{Mark, VIEWS, base_map, map_with_marks, shows, views_for};
 use crate::geo::{Base, Sites};
-use crate::memo::{Digested, Query};
+use crate::memo::{Digested, Memo, Query};
 use crate::theme::Template;
 use crate::views::{Card, SiteView};
 
@@ -96,14 +96,20 @@ pub static LOCATION: Query<LocationInput, LocationView> = Query::new("locator", 
     }
 });
 
-/// The location block of entry `i`'s page, if it has a location.
-pub fn location(site: &Site, i: usize) -> Option<Digested<LocationView>> {
-    let located = site.geo.sites.get(&i)?;
+/// The location block of entry `i`'s page (`card` is its card there), if
+/// it has a location.
+pub fn location(
+    memo: &Memo,
+    geo: &crate::geo::Geo,
+    i: usize,
+    card: &Digested<Card>,
+) -> Option<Digested<LocationView>> {
+    let located = geo.sites.get(&i)?;
     let input = LocationInput {
         site: located.clone(),
-        card: site.card(i, Depth::Two),
+        card: card.clone(),
     };
-    Some(site.memo.get(&LOCATION, &input))
+    Some(memo.get(&LOCATION, &input))
 }
 
 /// The mark of an entry (as its card says) at `lonlat`.

@@ -21,6 +21,9 @@
 //!
 //! A module's `plan` lists its pages for a run as [`Job`]s; the pipeline
 //! makes them all in parallel and hands each file to a sink as it is made.
+//! Entry pages are the exception: the pipeline makes each in the pass that
+//! prepares its entry ([`entry::Pages`]), so their bodies need not all be
+//! held at once.
 
 pub mod downloads;
 pub mod entry;
@@ -43,7 +46,7 @@ use crate::diag::Diagnostic;
 use crate::geo::Geo;
 use crate::graph::Atlas;
 use crate::memo::{Digested, Memo, Query};
-use crate::prepare::Prepared;
+use crate::prepare::{Brief, Prepared};
 use crate::theme::Compiled;
 use crate::views::{Card, PageInfo, SiteView};
 
@@ -171,8 +174,11 @@ pub struct Site<'a> {
     pub memo: &'a Memo,
     pub config: Digested<PageConfig>,
     pub atlas: &'a Atlas,
-    /// By atlas index.
-    pub prepared: &'a [Digested<Prepared>],
+    /// What other pages read of each entry, by atlas index.
+    pub briefs: &'a [Digested<Brief>],
+    /// The whole prepared entry, for the entries whose body a page here
+    /// shows (sources and plain pages), by atlas index.
+    pub prepared: &'a [Option<Digested<Prepared>>],
     /// Every entry's card, by atlas index, for pages at each depth.
     pub cards: &'a [Vec<Digested<Card>>; 3],
     pub view: Digested<SiteView>,
@@ -185,6 +191,13 @@ impl Site<'_> {
     pub fn card(&self, i: usize, depth: Depth) -> Digested<Card> {
         self.cards[depth as usize][i].clone()
     }
+
+    /// Entry `i` prepared whole (a source or a plain page).
+    pub fn prepared(&self, i: usize) -> Digested<Prepared> {
+        self.prepared[i]
+            .clone()
+            .expect("sources and plain pages are kept whole")
+    }
 }
 
 /// Every file of the site, planned.
@@ -192,7 +205,6 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     jobs.extend(home::plan(site));
     jobs.extend(lists::plan(site));
-    jobs.extend(entry::plan(site));
     jobs.extend(source::plan(site));
     jobs.extend(plain::plan(site));
     jobs.extend(map::plan(site));

@@ -40,7 +40,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 site: site.view.clone(),
                 config: site.config.clone(),
                 head: head.clone(),
-                prepared: site.prepared[i].clone(),
+                prepared: site.prepared(i),
             };
             job(
                 site.memo,

@@ -102,7 +102,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     // Who cites each source, in atlas order.
     let mut citers: Vec<Vec<Citer>> = vec![Vec::new(); atlas.entries.len()];
-    for (from, p) in site.prepared.iter().enumerate() {
+    for (from, p) in site.briefs.iter().enumerate() {
         for (source, uses) in &p.uses {
             if let Some(&s) = atlas.index.get(source) {
                 citers[s].push((site.card(from, Depth::Two), uses.clone()));
@@ -119,7 +119,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 site: site.view.clone(),
                 config: site.config.clone(),
                 head: head.clone(),
-                prepared: site.prepared[i].clone(),
+                prepared: site.prepared(i),
                 card: site.card(i, Depth::Two),
                 citers: std::mem::take(&mut citers[i]),
             };
