@@ -174,6 +174,20 @@ fn unquote(piece: &str) -> Option<(&str, usize)> {
     None
 }
 
+/// Whether `id` is one the notes give: `note-3`, `ref-3`, `ref-3-2`.
+pub fn is_note_id(id: &str) -> bool {
+    let numbers = |s: &str| {
+        !s.is_empty()
+            && s.split('-')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(n) = id.strip_prefix("note-") {
+        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    id.strip_prefix("ref-")
+        .is_some_and(|n| numbers(n) && n.split('-').count() <= 2)
+}
+
 /// What a note says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoteBody {

@@ -21,7 +21,7 @@ pub fn code_block(code: &str, lang: &str) -> String {
     let lang_class = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", crate::markdown::escape_attr(lang))
+        format!(" class=\"language-{}\"", crate::html::escape(lang))
     };
     let set = syntaxes();
     let syntax = (!lang.is_empty())
@@ -68,9 +68,9 @@ pub fn theme_css() -> &'static str {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    crate::html::push_text(&mut out, s);
+    out
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod fsio;
 pub mod geo;
 pub mod graph;
 pub mod highlight;
+pub mod html;
 pub mod inputs;
 pub mod kind;
 pub mod limits;
@@ -383,10 +384,13 @@ fn pipeline(
         .par_iter()
         .map(|h| memo.get(&SUMMARY, h))
         .collect();
+    let reserved = Digested::new(compiled.reserved_ids.clone());
     let prepare_config = Digested::new(PrepareConfig {
         index_html,
         allow_html: config.allow_html,
         labels: config.taxonomies.clone(),
+        reserved: compiled.reserved_ids.clone(),
+        files: pages::site_files(compiled),
     });
     let names = std::sync::OnceLock::new();
     let all_names = || {
@@ -416,6 +420,7 @@ fn pipeline(
         .map(|(i, entry)| {
             let refs = memo.get(&REFS, *entry);
             let found: Vec<(String, Option<Digested<graph::Summary>>)> = refs
+                .ids
                 .iter()
                 .map(|id| {
                     (
@@ -439,11 +444,24 @@ fn pipeline(
                     });
                 }
             }
+            let anchors = refs
+                .fragments
+                .iter()
+                .filter_map(|id| {
+                    let &j = atlas.index.get(id)?;
+                    let input = prepare::AnchorsInput {
+                        entry: entries[j].clone(),
+                        reserved: reserved.clone(),
+                    };
+                    Some((id.clone(), memo.get(&prepare::ANCHORS, &input)))
+                })
+                .collect();
             let input = PrepareInput {
                 entry: (*entry).clone(),
                 config: prepare_config.clone(),
                 found,
                 names,
+                anchors,
                 relations,
             };
             let prepared = memo.get(&PREPARE, &input);

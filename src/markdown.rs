@@ -1,27 +1,41 @@
-//! Step 4: an entry's Markdown body -> HTML, as one pass over pulldown-cmark's
-//! events with their source offsets:
+//! An entry's Markdown body -> HTML, in one pass over pulldown-cmark's
+//! events with their source offsets. The renderer writes the HTML itself,
+//! so whatever the Markdown context (paragraph, heading, table cell, list
+//! item, block quote, footnote, link text):
 //!
-//! 1. `[@id, locator]` (a "broken" reference link to pulldown-cmark) becomes a
-//!    numbered note reference; the group is parsed from the source text so
-//!    every problem has an exact position.
-//! 2. `[text](@id)` becomes a relative link to that entry, checked.
-//! 3. `[^label]` footnotes join the same numbered notes.
-//! 4. Headings get ids and anchor links; code blocks are highlighted into
-//!    CSS classes; raw HTML is escaped unless allowed; `javascript:` links
-//!    are dropped.
+//! 1. citations `[@id, locator]` are found in the source first
+//!    ([`scan_citations`]) and stand in the text as placeholders pulldown-cmark
+//!    leaves alone, so they become numbered notes wherever text can stand,
+//!    and malformed or nested ones are located errors;
+//! 2. every link and image target goes through [`html::classify`]: `(@id)`
+//!    links are checked (with their `#fragment`), same-page `#fragment`s
+//!    too, script and other schemes are dropped, root-relative paths and
+//!    files the site does not have are reported;
+//! 3. every id comes from one allocator per page ([`Ids`]), which knows the
+//!    ids the theme writes and those of the notes, so headings never
+//!    collide with them or with each other; heading attribute syntax gives
+//!    only an id and classes;
+//! 4. footnotes may be defined anywhere; a reference to an undefined one,
+//!    a definition nobody refers to, and a second definition of a label are
+//!    reported;
+//! 5. code blocks are highlighted; raw HTML is escaped unless allowed;
+//!    GitHub-style alerts (`> [!NOTE]`) are the atlas's own notes.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    Alignment, BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser,
+    Tag, TagEnd,
 };
 
 use crate::cite::{CiteRef, Notes, parse_group};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::entry::{Entry, Kind};
 use crate::graph::Summary;
 use crate::highlight;
+use crate::html::{self, Target};
 
 /// What the page needs from a rendered body.
 #[derive(Debug, Default)]
@@ -47,6 +61,10 @@ pub struct Heading {
     pub text: String,
 }
 
+/// How much of a body's text the search index keeps, in characters (so
+/// Chinese text is kept as long as English).
+pub const SEARCH_TEXT_CHARS: usize = 1200;
+
 /// What a text may know of other entries: those it names, looked up before
 /// it is rendered.
 pub trait Resolve {
@@ -54,15 +72,24 @@ pub trait Resolve {
     fn summary(&self, id: &str) -> Option<&Summary>;
     /// The closest existing id (of `kind`, if given), for "did you mean".
     fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str>;
+    /// The heading ids of entry `id`'s page, if the text links into it with
+    /// a `#fragment`.
+    fn anchors(&self, id: &str) -> Option<&[String]>;
 }
 
-/// How links are written from the page the body appears on.
+/// How links are written from the page the body appears on, and what the
+/// page around the body holds.
 pub struct Links<'a> {
     pub resolve: &'a dyn Resolve,
     /// Relative prefix from the page to the site root (`../../`).
     pub root: &'a str,
     pub index_html: bool,
     pub allow_html: bool,
+    /// Ids the theme's templates write, which headings must not take.
+    pub reserved: &'a BTreeSet<String>,
+    /// The site's files other than pages (`static/style.css`,
+    /// `data/atlas.json`), which relative links may name.
+    pub files: &'a BTreeSet<String>,
 }
 
 impl Links<'_> {
@@ -83,15 +110,296 @@ pub fn href(root: &str, url_path: &str, index_html: bool) -> String {
     s
 }
 
-const OPTIONS: Options = Options::ENABLE_TABLES
+pub const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_SMART_PUNCTUATION)
     .union(Options::ENABLE_HEADING_ATTRIBUTES)
     .union(Options::ENABLE_GFM);
 
-/// The prefix of the placeholder URL given to citation groups.
-const CITE_URL: &str = "atlas-cite:";
+/// A citation group found in the source: `[@a, §1; @b, Box 2]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Byte range of the whole group, brackets included, in the text scanned.
+    pub range: Range<usize>,
+}
+
+/// A malformed group: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupError {
+    pub range: Range<usize>,
+    pub message: &'static str,
+    pub hint: &'static str,
+}
+
+/// The first placeholder character: group `k` stands in the text as the
+/// character `PLACEHOLDER + k` (from Unicode's supplementary private use
+/// area, which no text of ours holds) followed by ASCII `x`s up to the
+/// group's length, so every offset in the text stays as it was.
+const PLACEHOLDER: u32 = 0xF0000;
+/// The most citation groups one text may hold.
+pub const MAX_GROUPS: usize = 0xFFFD;
+
+/// Finds the citation groups of a Markdown text: `[@` up to its matching
+/// `]`, unless escaped (`\[@`), the text of a link (`[@x](...)`,
+/// `[@x][ref]`) or a footnote mark. A group holding another bracket
+/// (`[@a, §1[^n]]`) or never closed is an error, and stays as it is.
+pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
+    let bytes = text.as_bytes();
+    let (mut groups, mut errors) = (Vec::new(), Vec::new());
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'[' if bytes[i + 1] == b'@' => {}
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        let start = i;
+        let mut depth = 0;
+        let mut nested = false;
+        let mut end = None;
+        let mut j = i + 1;
+        while j < bytes.len() {
+            match bytes[j] {
+                b'\\' => j += 1,
+                b'[' => {
+                    depth += 1;
+                    nested = true;
+                }
+                b']' if depth > 0 => depth -= 1,
+                b']' => {
+                    end = Some(j + 1);
+                    break;
+                }
+                // A group does not run over a blank line.
+                b'\n'
+                    if text[j + 1..]
+                        .trim_start_matches([' ', '\t', '\r'])
+                        .starts_with('\n') =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let Some(end) = end else {
+            errors.push(GroupError {
+                range: start..text[start..].find('\n').map_or(text.len(), |n| start + n),
+                message: "citation is never closed",
+                hint: "close it with `]`: `[@source-id, locator]`",
+            });
+            i += 2;
+            continue;
+        };
+        if nested {
+            errors.push(GroupError {
+                range: start..end,
+                message: "a citation cannot hold brackets (a footnote or another citation)",
+                hint: "put a footnote after the citation: `[@source-id, §1][^note]`",
+            });
+        } else if !matches!(bytes.get(end), Some(b'(' | b'[')) {
+            groups.push(Group { range: start..end });
+        }
+        i = end;
+    }
+    if groups.len() > MAX_GROUPS {
+        let extra = groups.split_off(MAX_GROUPS);
+        errors.push(GroupError {
+            range: extra[0].range.clone(),
+            message: "too many citations in one text",
+            hint: "split the entry",
+        });
+    }
+    (groups, errors)
+}
+
+/// `text` with every group replaced by its placeholder (the same length).
+fn mask(text: &str, groups: &[Group]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (k, g) in groups.iter().enumerate() {
+        out.push_str(&text[at..g.range.start]);
+        let c = char::from_u32(PLACEHOLDER + k as u32).expect("a private-use character");
+        out.push(c);
+        for _ in c.len_utf8()..g.range.len() {
+            out.push('x');
+        }
+        at = g.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The group whose placeholder `c` is, if it is one.
+fn placeholder(c: char) -> Option<usize> {
+    let n = c as u32;
+    (PLACEHOLDER..PLACEHOLDER + MAX_GROUPS as u32)
+        .contains(&n)
+        .then(|| (n - PLACEHOLDER) as usize)
+}
+
+/// The ids a page allots: one allocator per page, which knows the ids the
+/// theme writes and the notes' ids, and numbers repeats.
+pub struct Ids<'a> {
+    reserved: &'a BTreeSet<String>,
+    used: std::collections::HashSet<String>,
+}
+
+impl<'a> Ids<'a> {
+    pub fn new(reserved: &'a BTreeSet<String>) -> Self {
+        Ids {
+            reserved,
+            used: Default::default(),
+        }
+    }
+
+    /// Whether `id` is taken by the theme or by the notes.
+    pub fn is_reserved(&self, id: &str) -> bool {
+        self.reserved.contains(id) || crate::cite::is_note_id(id)
+    }
+
+    /// A unique id from `wanted`: as it is if free, else numbered.
+    pub fn allot(&mut self, wanted: &str) -> String {
+        let mut id = wanted.to_string();
+        let mut n = 1;
+        while self.is_reserved(&id) || !self.used.insert(id.clone()) {
+            id = format!("{wanted}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// Heading text -> an id: lowercase words joined by hyphens, keeping
+/// non-ASCII letters (so Chinese headings keep their words).
+pub fn slugify(text: &str) -> String {
+    let slug = crate::load::hyphenate(text, char::is_alphanumeric);
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
+}
+
+/// The heading ids of a body, as its page gives them: the anchors a
+/// `(@id#fragment)` link from another entry may name.
+pub fn anchors(body: &str, reserved: &BTreeSet<String>) -> Vec<String> {
+    let (groups, _) = scan_citations(body);
+    let masked = mask(body, &groups);
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&masked, OPTIONS)
+        .into_offset_iter()
+        .collect();
+    let mut ids = Ids::new(reserved);
+    heading_ids(&events, &groups, &mut ids, &mut |_, _| {})
+        .into_values()
+        .collect()
+}
+
+/// Allots the id of every heading (by index of its start event), from its
+/// attribute `{#id}` if any, else from its words (never a citation's or a
+/// note mark's). `report` hears of dropped attributes and renamed ids.
+fn heading_ids(
+    events: &[(Event, Range<usize>)],
+    groups: &[Group],
+    ids: &mut Ids,
+    report: &mut dyn FnMut(Range<usize>, String),
+) -> BTreeMap<usize, String> {
+    let mut out = BTreeMap::new();
+    for (k, (event, range)) in events.iter().enumerate() {
+        let Event::Start(Tag::Heading { id, .. }) = event else {
+            continue;
+        };
+        let words = heading_words(&events[k + 1..], groups);
+        let wanted = match id {
+            Some(custom) if !custom.is_empty() => custom.to_string(),
+            _ => slugify(&words),
+        };
+        let id_ok = |s: &str| {
+            !s.chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '\'')
+        };
+        let wanted = if id_ok(&wanted) {
+            wanted
+        } else {
+            report(
+                range.clone(),
+                format!(
+                    "heading id `{wanted}` holds spaces or quotes; made from the heading's words instead"
+                ),
+            );
+            slugify(&words)
+        };
+        let given = ids.allot(&wanted);
+        if id.is_some() && given != wanted {
+            report(
+                range.clone(),
+                format!(
+                    "heading id `{wanted}` is already used on the page; this heading gets `{given}`"
+                ),
+            );
+        }
+        out.insert(k, given);
+    }
+    out
+}
+
+/// The words of a heading, from the events after its start: text and code,
+/// without citations or note marks.
+fn heading_words(events: &[(Event, Range<usize>)], groups: &[Group]) -> String {
+    let mut words = String::new();
+    for (e, _) in events {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => {
+                split_placeholders(t, groups, |piece| match piece {
+                    Piece::Text(s) => words.push_str(s),
+                    Piece::Group(_) => words.push(' '),
+                });
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// A run of text, or a citation group's placeholder.
+enum Piece<'t> {
+    Text(&'t str),
+    Group(usize),
+}
+
+/// Calls `each` on the runs of `t` and the groups whose placeholders stand
+/// in it, in order.
+fn split_placeholders<'t>(t: &'t str, groups: &[Group], mut each: impl FnMut(Piece<'t>)) {
+    let mut rest = t;
+    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| placeholder(c).is_some()) {
+        let k = placeholder(c).expect("a placeholder");
+        if at > 0 {
+            each(Piece::Text(&rest[..at]));
+        }
+        let after = at + c.len_utf8();
+        // The filler is ASCII `x`s, as many bytes as the group has beyond
+        // the placeholder character.
+        let filler = groups.get(k).map_or(0, |g| g.range.len() - c.len_utf8());
+        let skip = rest[after..]
+            .bytes()
+            .take(filler)
+            .take_while(|&b| b == b'x')
+            .count();
+        each(Piece::Group(k));
+        rest = &rest[after + skip..];
+    }
+    if !rest.is_empty() {
+        each(Piece::Text(rest));
+    }
+}
 
 /// Renders the body of `entry`, adding its notes to `notes`.
 pub fn render_body(
@@ -100,75 +408,81 @@ pub fn render_body(
     links: &Links,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
-    let text = entry.body_text();
+    let body = entry.body_text();
     let base = entry.body.start;
-    let mut cb = |link: pulldown_cmark::BrokenLink<'_>| {
-        link.reference
-            .trim_start()
-            .starts_with('@')
-            .then(|| (CowStr::from(CITE_URL), CowStr::from("")))
+    let (groups, malformed) = scan_citations(body);
+    for e in malformed {
+        diags.push(
+            Diagnostic::error(format!("malformed citation: {}", e.message))
+                .at(
+                    entry.path(),
+                    &entry.text,
+                    base + e.range.start..base + e.range.end,
+                )
+                .hint(e.hint),
+        );
+    }
+    let masked = mask(body, &groups);
+    let mut broken: Vec<(Range<usize>, String, LinkType)> = Vec::new();
+    let mut callback = |link: BrokenLink<'_>| {
+        broken.push((
+            link.span.clone(),
+            link.reference.to_string(),
+            link.link_type,
+        ));
+        None
     };
-    let parser = Parser::new_with_broken_link_callback(text, OPTIONS, Some(&mut cb));
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_with_broken_link_callback(&masked, OPTIONS, Some(&mut callback))
+            .into_offset_iter()
+            .collect();
     let mut r = Renderer {
         entry,
         links,
         notes,
         diags,
         base,
-        body: Body::default(),
-        out: Vec::new(),
-        used_ids: HashSet::new(),
+        body,
+        groups: &groups,
+        out: String::with_capacity(body.len() * 2),
+        ids: Ids::new(links.reserved),
+        heading_ids: BTreeMap::new(),
+        out_body: Body::default(),
         para_cited: None,
-        defined: Vec::new(),
+        table: None,
+        definitions: HashMap::new(),
+        referenced: Vec::new(),
+        text: String::new(),
     };
-    let events: Vec<(Event, std::ops::Range<usize>)> = parser.into_offset_iter().collect();
-    r.run(events);
-    r.check_footnotes();
-    let Renderer { mut body, out, .. } = r;
-    body.text = plain_text(&out, SEARCH_TEXT_CHARS);
-    html::push_html(&mut body.html, out.into_iter());
-    body
+    r.report_broken(&broken);
+    r.report_undefined_footnotes(&events);
+    let mut renamed = Vec::new();
+    r.heading_ids = heading_ids(&events, &groups, &mut r.ids, &mut |range, message| {
+        renamed.push((range, message))
+    });
+    for (range, message) in renamed {
+        let d = r.warning(range, message);
+        r.diags.push(d);
+    }
+    r.collect_definitions(&events);
+    r.run(&events);
+    r.footnotes(&events);
+    let Renderer {
+        mut out_body,
+        out,
+        text,
+        ..
+    } = r;
+    out_body.html = out;
+    out_body.text = text.trim_end().to_string();
+    out_body
 }
 
-/// How much of a body's text the search index keeps, in characters (so
-/// Chinese text is kept as long as English).
-pub const SEARCH_TEXT_CHARS: usize = 1200;
-
-/// The words of rendered events, for search: text and inline code, with a
-/// space between blocks; note marks, code blocks and raw HTML left out; at
-/// most `max` characters.
-fn plain_text(events: &[Event], max: usize) -> String {
-    let mut out = String::new();
-    let mut chars = 0;
-    let mut space = false;
-    for e in events {
-        let text: &str = match e {
-            Event::Text(t) | Event::Code(t) => t,
-            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Start(_) => {
-                space = true;
-                continue;
-            }
-            _ => continue,
-        };
-        for word in text.split_whitespace() {
-            if space && !out.is_empty() {
-                out.push(' ');
-                chars += 1;
-            }
-            for c in word.chars() {
-                if chars >= max {
-                    return out;
-                }
-                out.push(c);
-                chars += 1;
-            }
-            space = true;
-        }
-        if !text.ends_with(char::is_whitespace) {
-            space = false;
-        }
-    }
-    out
+/// The state of a table being written.
+struct Table {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
 }
 
 struct Renderer<'a, 'b> {
@@ -176,214 +490,488 @@ struct Renderer<'a, 'b> {
     links: &'a Links<'b>,
     notes: &'a mut Notes,
     diags: &'a mut Vec<Diagnostic>,
+    /// Offset of the body in the entry's file.
     base: usize,
-    body: Body,
-    out: Vec<Event<'a>>,
-    used_ids: HashSet<String>,
-    /// Inside a paragraph: whether it has a citation yet.
+    /// The body as written (the events come from its masked copy).
+    body: &'a str,
+    groups: &'a [Group],
+    out: String,
+    ids: Ids<'b>,
+    /// The id of each heading, by the index of its start event.
+    heading_ids: BTreeMap<usize, String>,
+    out_body: Body,
+    /// Inside a paragraph: whether it cites a source yet.
     para_cited: Option<bool>,
-    /// Footnote labels defined, with their offsets.
-    defined: Vec<(String, usize)>,
+    table: Option<Table>,
+    /// Footnote label -> the index of its definition's start event.
+    definitions: HashMap<String, usize>,
+    /// Footnote labels in the order first referred to.
+    referenced: Vec<String>,
+    /// The words, for search.
+    text: String,
 }
 
-impl<'a> Renderer<'a, '_> {
-    fn error(&mut self, range: std::ops::Range<usize>, message: String) -> Diagnostic {
+impl Renderer<'_, '_> {
+    fn at(&self, severity: Severity, range: Range<usize>, message: String) -> Diagnostic {
         let abs = self.base + range.start..self.base + range.end;
-        Diagnostic::error(message).at(self.entry.path(), &self.entry.text, abs)
+        let d = match severity {
+            Severity::Error => Diagnostic::error(message),
+            Severity::Warning => Diagnostic::warning(message),
+        };
+        d.at(self.entry.path(), &self.entry.text, abs)
     }
 
-    fn run(&mut self, events: Vec<(Event<'a>, std::ops::Range<usize>)>) {
-        let mut iter = events.into_iter();
-        while let Some((event, range)) = iter.next() {
-            match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let inner = collect_until_end(&mut iter);
-                    self.link(link_type, dest_url, title, id, inner, range);
-                }
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let inner = collect_until_end(&mut iter);
-                    self.heading(level, id, classes, attrs, inner);
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let inner = collect_until_end(&mut iter);
-                    let code: String = inner
-                        .into_iter()
-                        .filter_map(|(e, _)| match e {
-                            Event::Text(t) => Some(t.into_string()),
-                            _ => None,
-                        })
-                        .collect();
-                    let lang = match &kind {
-                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
-                        CodeBlockKind::Indented => "",
-                    };
-                    self.out
-                        .push(Event::Html(highlight::code_block(&code, lang).into()));
-                }
-                Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    let inner = collect_until_end(&mut iter);
-                    self.atlas_note(kind, inner);
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let inner = collect_until_end(&mut iter);
-                    self.footnote_definition(label.into_string(), inner, range);
-                }
-                Event::FootnoteReference(label) => {
-                    self.mark_cited();
-                    self.trim_space_before_note();
-                    let (n, anchor) = self.notes.footnote(&label);
-                    self.out.push(note_ref(n, &anchor));
-                    if !self.defined.iter().any(|(l, _)| *l == *label) {
-                        self.defined.push((format!("?{label}"), range.start));
-                    }
-                }
-                Event::Start(Tag::Paragraph) => {
-                    self.para_cited = Some(false);
-                    self.out.push(Event::Start(Tag::Paragraph));
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if let Some(cited) = self.para_cited.take() {
-                        self.body.paragraphs += 1;
-                        self.body.cited_paragraphs += usize::from(cited);
-                    }
-                    self.out.push(Event::End(TagEnd::Paragraph));
-                }
-                Event::Html(raw) | Event::InlineHtml(raw) if !self.links.allow_html => {
-                    self.out.push(Event::Text(raw));
-                }
-                other => self.out.push(other),
+    fn error(&self, range: Range<usize>, message: String) -> Diagnostic {
+        self.at(Severity::Error, range, message)
+    }
+
+    fn warning(&self, range: Range<usize>, message: String) -> Diagnostic {
+        self.at(Severity::Warning, range, message)
+    }
+
+    /// A reference link to a reference nobody defines (`[text][ref]`) is
+    /// not left as raw text without a word. (`[text]` alone is ordinary text.)
+    fn report_broken(&mut self, broken: &[(Range<usize>, String, LinkType)]) {
+        for (range, reference, link_type) in broken {
+            if matches!(link_type, LinkType::Reference | LinkType::Collapsed) {
+                let d = self
+                    .warning(range.clone(), format!("link reference `{reference}` is not defined"))
+                    .hint(format!("add `[{reference}]: https://...` on a line of its own, or link by id: `[text](@id)`"));
+                self.diags.push(d);
             }
+        }
+    }
+
+    /// A reference to a footnote nobody defines comes as the text `[`,
+    /// `^label`, `]`: reported, not left as raw text.
+    fn report_undefined_footnotes(&mut self, events: &[(Event, Range<usize>)]) {
+        for w in events.windows(3) {
+            let (Event::Text(open), Event::Text(label), Event::Text(close)) =
+                (&w[0].0, &w[1].0, &w[2].0)
+            else {
+                continue;
+            };
+            let contiguous = w[0].1.end == w[1].1.start && w[1].1.end == w[2].1.start;
+            if let ("[", Some(label), "]", true) = (
+                open.as_ref(),
+                label.strip_prefix('^'),
+                close.as_ref(),
+                contiguous,
+            ) && !label.is_empty()
+            {
+                let d = self
+                    .error(
+                        w[0].1.start..w[2].1.end,
+                        format!("footnote `{label}` is not defined"),
+                    )
+                    .hint(format!("add `[^{label}]: ...` on a line of its own"));
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// Finds every footnote definition; a second definition of a label is
+    /// reported (the first one counts).
+    fn collect_definitions(&mut self, events: &[(Event, Range<usize>)]) {
+        for (k, (e, range)) in events.iter().enumerate() {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = e {
+                if self.definitions.contains_key(label.as_ref()) {
+                    let d = self
+                        .warning(
+                            range.start..range.start + label.len() + 3,
+                            format!(
+                                "footnote `{label}` is defined twice; this definition is ignored"
+                            ),
+                        )
+                        .hint("keep one definition per label");
+                    self.diags.push(d);
+                } else {
+                    self.definitions.insert(label.to_string(), k);
+                }
+            }
+        }
+    }
+
+    /// Makes sure a new block starts on its own line.
+    fn block(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes the events from `events[0]` up to the end of the run (the
+    /// whole list, or the end of the element they are inside).
+    fn run(&mut self, events: &[(Event, Range<usize>)]) {
+        let mut k = 0;
+        while k < events.len() {
+            k = self.event(events, k);
+        }
+    }
+
+    /// Writes event `k` (and, for elements handled whole, its contents);
+    /// returns the index of the next event to write.
+    fn event(&mut self, events: &[(Event, Range<usize>)], k: usize) -> usize {
+        let (event, range) = &events[k];
+        match event {
+            Event::Start(tag) => return self.start(events, k, tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => self.text(t),
+            Event::Code(t) => {
+                self.out.push_str("<code>");
+                let code = self.restore(t).into_owned();
+                html::push_text(&mut self.out, &code);
+                self.out.push_str("</code>");
+                self.words(t);
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                let raw = self.restore(raw);
+                if self.links.allow_html {
+                    self.out.push_str(&raw);
+                } else {
+                    html::push_text(&mut self.out, &raw);
+                }
+            }
+            Event::SoftBreak => {
+                self.out.push('\n');
+                self.space();
+            }
+            Event::HardBreak => {
+                self.out.push_str("<br />\n");
+                self.space();
+            }
+            Event::Rule => {
+                self.block();
+                self.out.push_str("<hr />\n");
+            }
+            Event::FootnoteReference(label) => self.footnote_ref(label, range),
+            Event::TaskListMarker(done) => {
+                self.out.push_str(if *done {
+                    "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>\n"
+                } else {
+                    "<input disabled=\"\" type=\"checkbox\"/>\n"
+                });
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => html::push_text(&mut self.out, t),
+        }
+        k + 1
+    }
+
+    /// The index of the event that ends the element started at `k`.
+    fn end_of(events: &[(Event, Range<usize>)], k: usize) -> usize {
+        let mut depth = 0;
+        for (j, (e, _)) in events.iter().enumerate().skip(k) {
+            match e {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return j;
+                    }
+                }
+                _ => {}
+            }
+        }
+        events.len()
+    }
+
+    fn start(
+        &mut self,
+        events: &[(Event, Range<usize>)],
+        k: usize,
+        tag: &Tag,
+        range: &Range<usize>,
+    ) -> usize {
+        match tag {
+            Tag::Paragraph => {
+                self.block();
+                self.out.push_str("<p>");
+                self.para_cited = Some(false);
+            }
+            Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            } => {
+                self.block();
+                let id = self.heading_ids.get(&k).cloned().unwrap_or_default();
+                for (name, _) in attrs {
+                    let d = self
+                        .warning(
+                            range.clone(),
+                            format!("heading attribute `{name}` is dropped"),
+                        )
+                        .hint("a heading takes an id and classes only: `## Title {#id .class}`");
+                    self.diags.push(d);
+                }
+                for c in classes.iter().filter(|c| !html::is_class(c)) {
+                    let d = self
+                        .warning(range.clone(), format!("class `{c}` is dropped"))
+                        .hint("class names hold letters, digits, `-` and `_`");
+                    self.diags.push(d);
+                }
+                let lvl = *level as u8;
+                let _ = write!(self.out, "<h{lvl} id=\"");
+                html::push_escaped(&mut self.out, &id);
+                self.out.push('"');
+                self.out
+                    .push_str(&html::class_attr(classes.iter().map(|c| c.as_ref())));
+                self.out.push('>');
+                let end = Self::end_of(events, k);
+                self.run(&events[k + 1..end]);
+                let text = heading_words(&events[k + 1..end], self.groups);
+                self.out.push_str(" <a class=\"anchor\" href=\"#");
+                html::push_escaped(&mut self.out, &id);
+                let _ = writeln!(
+                    self.out,
+                    "\" aria-label=\"Link to this section\">#</a></h{lvl}>"
+                );
+                self.space();
+                self.out_body.headings.push(Heading {
+                    level: lvl,
+                    id,
+                    text,
+                });
+                return end + 1;
+            }
+            Tag::BlockQuote(None) => {
+                self.block();
+                self.out.push_str("<blockquote>\n");
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                let end = Self::end_of(events, k);
+                self.atlas_note(*kind, &events[k + 1..end]);
+                return end + 1;
+            }
+            Tag::CodeBlock(kind) => {
+                let end = Self::end_of(events, k);
+                let mut code = String::new();
+                for (e, _) in &events[k + 1..end] {
+                    if let Event::Text(t) = e {
+                        code.push_str(&self.restore(t));
+                    }
+                }
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => language(info),
+                    CodeBlockKind::Indented => "",
+                };
+                self.block();
+                self.out.push_str(&highlight::code_block(&code, lang));
+                return end + 1;
+            }
+            Tag::HtmlBlock => {}
+            Tag::List(Some(1)) => {
+                self.block();
+                self.out.push_str("<ol>\n");
+            }
+            Tag::List(Some(start)) => {
+                self.block();
+                let _ = writeln!(self.out, "<ol start=\"{start}\">");
+            }
+            Tag::List(None) => {
+                self.block();
+                self.out.push_str("<ul>\n");
+            }
+            Tag::Item => {
+                self.block();
+                self.out.push_str("<li>");
+            }
+            Tag::Table(alignments) => {
+                self.block();
+                self.table = Some(Table {
+                    alignments: alignments.clone(),
+                    in_head: false,
+                    cell: 0,
+                });
+                self.out.push_str("<table>");
+            }
+            Tag::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.in_head = true;
+                    t.cell = 0;
+                }
+                self.out.push_str("<thead><tr>");
+            }
+            Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.cell = 0;
+                }
+                self.out.push_str("<tr>");
+            }
+            Tag::TableCell => {
+                let (cell, align) = match &self.table {
+                    Some(t) => (
+                        if t.in_head { "th" } else { "td" },
+                        t.alignments.get(t.cell).copied(),
+                    ),
+                    None => ("td", None),
+                };
+                let _ = write!(self.out, "<{cell}");
+                self.out.push_str(match align {
+                    Some(Alignment::Left) => " style=\"text-align: left\">",
+                    Some(Alignment::Center) => " style=\"text-align: center\">",
+                    Some(Alignment::Right) => " style=\"text-align: right\">",
+                    _ => ">",
+                });
+            }
+            Tag::Emphasis => self.out.push_str("<em>"),
+            Tag::Strong => self.out.push_str("<strong>"),
+            Tag::Strikethrough => self.out.push_str("<del>"),
+            Tag::Superscript => self.out.push_str("<sup>"),
+            Tag::Subscript => self.out.push_str("<sub>"),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                let end = Self::end_of(events, k);
+                let dest = if *link_type == LinkType::Email {
+                    CowStr::from(format!("mailto:{dest_url}"))
+                } else {
+                    dest_url.clone()
+                };
+                self.link(&dest, title, &events[k + 1..end], range);
+                return end + 1;
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let end = Self::end_of(events, k);
+                self.image(dest_url, title, &events[k + 1..end], range);
+                return end + 1;
+            }
+            // Written after the text, as notes (see `footnotes`).
+            Tag::FootnoteDefinition(_) => return Self::end_of(events, k) + 1,
+            Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {}
+        }
+        k + 1
+    }
+
+    fn end(&mut self, tag: &TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.out.push_str("</p>\n");
+                self.space();
+                if let Some(cited) = self.para_cited.take() {
+                    self.out_body.paragraphs += 1;
+                    self.out_body.cited_paragraphs += usize::from(cited);
+                }
+            }
+            TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>\n"),
+            TagEnd::List(true) => self.out.push_str("</ol>\n"),
+            TagEnd::List(false) => self.out.push_str("</ul>\n"),
+            TagEnd::Item => {
+                self.out.push_str("</li>\n");
+                self.space();
+            }
+            TagEnd::Table => {
+                self.out.push_str("</tbody></table>\n");
+                self.table = None;
+            }
+            TagEnd::TableHead => {
+                self.out.push_str("</tr></thead><tbody>\n");
+                if let Some(t) = &mut self.table {
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableRow => self.out.push_str("</tr>\n"),
+            TagEnd::TableCell => {
+                let in_head = self.table.as_ref().is_some_and(|t| t.in_head);
+                self.out.push_str(if in_head { "</th>" } else { "</td>" });
+                if let Some(t) = &mut self.table {
+                    t.cell += 1;
+                }
+                self.space();
+            }
+            TagEnd::Emphasis => self.out.push_str("</em>"),
+            TagEnd::Strong => self.out.push_str("</strong>"),
+            TagEnd::Strikethrough => self.out.push_str("</del>"),
+            TagEnd::Superscript => self.out.push_str("</sup>"),
+            TagEnd::Subscript => self.out.push_str("</sub>"),
+            _ => {}
+        }
+    }
+
+    /// Text, with the citations that stand in it as placeholders.
+    fn text(&mut self, t: &str) {
+        let groups = self.groups;
+        split_placeholders(t, groups, |piece| match piece {
+            Piece::Text(s) => {
+                html::push_text(&mut self.out, s);
+                self.words(s);
+            }
+            Piece::Group(k) => self.citation(k),
+        });
+    }
+
+    /// The text of an event as written in the source: placeholders in
+    /// code or raw HTML are put back to the citations they stand for.
+    fn restore<'t>(&self, t: &'t str) -> std::borrow::Cow<'t, str> {
+        if !t.chars().any(|c| placeholder(c).is_some()) {
+            return std::borrow::Cow::Borrowed(t);
+        }
+        let mut out = String::with_capacity(t.len());
+        split_placeholders(t, self.groups, |piece| match piece {
+            Piece::Text(s) => out.push_str(s),
+            Piece::Group(k) => out.push_str(&self.body[self.groups[k].range.clone()]),
+        });
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// Separates words in the search text.
+    fn space(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.text.push(' ');
+        }
+    }
+
+    /// Adds words to the search text, up to its limit.
+    fn words(&mut self, t: &str) {
+        let have = self.text.chars().count();
+        if have >= SEARCH_TEXT_CHARS {
+            return;
+        }
+        let mut n = have;
+        for c in t.chars() {
+            if n >= SEARCH_TEXT_CHARS {
+                break;
+            }
+            let c = if c.is_whitespace() { ' ' } else { c };
+            if c == ' ' && (self.text.is_empty() || self.text.ends_with(' ')) {
+                continue;
+            }
+            self.text.push(c);
+            n += 1;
         }
     }
 
     /// Drops the space between a word and its note mark, as `word [@x]` is
     /// usually written but `word¹` is how it reads.
     fn trim_space_before_note(&mut self) {
-        if matches!(self.out.last(), Some(Event::SoftBreak)) {
-            self.out.pop();
-        }
-        if let Some(Event::Text(t)) = self.out.last_mut()
-            && t.ends_with(char::is_whitespace)
-        {
-            *t = CowStr::from(t.trim_end().to_string());
-        }
+        let trimmed = self.out.trim_end_matches([' ', '\n', '\t']).len();
+        self.out.truncate(trimmed);
     }
 
-    fn mark_cited(&mut self) {
-        if let Some(c) = self.para_cited.as_mut() {
-            *c = true;
-        }
+    fn note_ref(&mut self, n: usize, anchor: &str) {
+        self.trim_space_before_note();
+        let words = self.text.trim_end().len();
+        self.text.truncate(words);
+        let _ = write!(
+            self.out,
+            "<sup class=\"note-ref\"><a href=\"#note-{n}\" id=\"{anchor}\" data-note=\"{n}\">{n}</a></sup>"
+        );
     }
 
-    fn link(
-        &mut self,
-        link_type: LinkType,
-        dest: CowStr<'a>,
-        title: CowStr<'a>,
-        id: CowStr<'a>,
-        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
-        range: std::ops::Range<usize>,
-    ) {
-        if dest.as_ref() == CITE_URL {
-            self.citation(range);
-            return;
-        }
-        let dest_str = dest.trim();
-        let scheme: String = dest_str
-            .chars()
-            .filter(|c| !c.is_control() && !c.is_whitespace())
-            .take(11)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if ["javascript:", "vbscript:", "data:"]
-            .iter()
-            .any(|s| scheme.starts_with(s))
-        {
-            let d = self
-                .error(range, "unsafe link dropped".into())
-                .label("script URLs are not allowed")
-                .hint("link to a web page or an entry id (`[text](@id)`)");
-            self.diags.push(Diagnostic {
-                severity: crate::diag::Severity::Warning,
-                ..d
-            });
-            self.push_inner(inner);
-            return;
-        }
-        let dest = match dest_str.strip_prefix('@') {
-            Some(target) => match self.internal_link(target, range) {
-                Some(url) => CowStr::from(url),
-                None => {
-                    self.push_inner(inner);
-                    return;
-                }
-            },
-            None => dest,
-        };
-        self.out.push(Event::Start(Tag::Link {
-            link_type,
-            dest_url: dest,
-            title,
-            id,
-        }));
-        self.push_inner(inner);
-        self.out.push(Event::End(TagEnd::Link));
-    }
-
-    fn push_inner(&mut self, inner: Vec<(Event<'a>, std::ops::Range<usize>)>) {
-        for (e, _) in inner {
-            match e {
-                Event::Html(raw) | Event::InlineHtml(raw) if !self.links.allow_html => {
-                    self.out.push(Event::Text(raw))
-                }
-                e => self.out.push(e),
-            }
-        }
-    }
-
-    /// `@id` or `@id#anchor` -> a relative URL, or an error.
-    fn internal_link(&mut self, target: &str, range: std::ops::Range<usize>) -> Option<String> {
-        let (id, anchor) = target
-            .split_once('#')
-            .map_or((target, None), |(i, a)| (i, Some(a)));
-        let resolve = self.links.resolve;
-        let Some(entry) = resolve.summary(id) else {
-            let text = &self.entry.text[self.base + range.start..self.base + range.end];
-            let at = text.find(id).map_or(range.clone(), |i| {
-                range.start + i..range.start + i + id.len()
-            });
-            let mut d = self
-                .error(at, format!("link to unknown id `{id}`"))
-                .label("no entry with this id");
-            if let Some(close) = resolve.closest(id, None) {
-                d = d.hint(format!("did you mean `{close}`?"));
-            }
-            self.diags.push(d);
-            return None;
-        };
-        self.body.links_to.push(id.to_string());
-        let mut url = self.links.href(&entry.url_path);
-        if let Some(a) = anchor {
-            url.push('#');
-            url.push_str(a);
-        }
-        Some(url)
-    }
-
-    fn citation(&mut self, range: std::ops::Range<usize>) {
-        let raw = &self.entry.text[self.base + range.start..self.base + range.end];
-        let inner = raw.trim_start_matches('[').trim_end_matches(']');
-        let inner_start = self.base + range.start + (raw.len() - raw.trim_start_matches('[').len());
+    /// A citation group, as a numbered note.
+    fn citation(&mut self, k: usize) {
+        let range = self.groups[k].range.clone();
+        let raw = &self.body[range.clone()];
+        let inner_start = self.base + range.start + 1;
+        let inner = &raw[1..raw.len() - 1];
         let refs = match parse_group(inner, inner_start, true) {
             Ok(refs) => refs,
             Err(e) => {
@@ -391,7 +979,6 @@ impl<'a> Renderer<'a, '_> {
                     .at(self.entry.path(), &self.entry.text, e.span)
                     .hint(e.hint);
                 self.diags.push(d);
-                self.out.push(Event::Text(CowStr::from(raw.to_string())));
                 return;
             }
         };
@@ -402,158 +989,305 @@ impl<'a> Renderer<'a, '_> {
             self.diags,
         );
         if refs.is_empty() {
-            self.out.push(Event::Text(CowStr::from(raw.to_string())));
             return;
         }
-        self.mark_cited();
-        self.trim_space_before_note();
+        if let Some(c) = self.para_cited.as_mut() {
+            *c = true;
+        }
         let (n, anchor) = self.notes.cite(refs.clone());
-        self.body.cites.extend(refs.into_iter().map(|r| (n, r)));
-        self.out.push(note_ref(n, &anchor));
+        self.out_body.cites.extend(refs.into_iter().map(|r| (n, r)));
+        self.note_ref(n, &anchor);
     }
 
-    fn heading(
-        &mut self,
-        level: HeadingLevel,
-        id: Option<CowStr<'a>>,
-        classes: Vec<CowStr<'a>>,
-        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
-        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
-    ) {
-        let plain: String = inner
-            .iter()
-            .filter_map(|(e, _)| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let wanted = id
-            .map(|i| i.into_string())
-            .unwrap_or_else(|| slugify(&plain));
-        let mut unique = wanted.clone();
-        let mut n = 1;
-        while !self.used_ids.insert(unique.clone()) {
-            unique = format!("{wanted}-{n}");
-            n += 1;
+    fn footnote_ref(&mut self, label: &str, range: &Range<usize>) {
+        if !self.definitions.contains_key(label) {
+            let d = self
+                .error(range.clone(), format!("footnote `{label}` is not defined"))
+                .hint(format!("add `[^{label}]: ...` on a line of its own"));
+            self.diags.push(d);
+            return;
         }
-        let lvl = level as u8;
-        let mut inner_html = String::new();
-        let mut inner_events = Vec::new();
-        std::mem::swap(&mut self.out, &mut inner_events);
-        self.push_inner(inner);
-        std::mem::swap(&mut self.out, &mut inner_events);
-        html::push_html(&mut inner_html, inner_events.into_iter());
-        let mut tag = format!("<h{lvl} id=\"{}\"", escape_attr(&unique));
-        if !classes.is_empty() {
-            let c: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-            let _ = write!(tag, " class=\"{}\"", escape_attr(&c.join(" ")));
+        if !self.referenced.iter().any(|l| l == label) {
+            self.referenced.push(label.to_string());
         }
-        for (k, v) in &attrs {
-            let _ = write!(
-                tag,
-                " {}=\"{}\"",
-                escape_attr(k),
-                escape_attr(v.as_deref().unwrap_or(""))
+        let (n, anchor) = self.notes.footnote(label);
+        self.note_ref(n, &anchor);
+    }
+
+    /// The footnotes, each written (as a note) in the order first referred
+    /// to; definitions nobody refers to are reported.
+    fn footnotes(&mut self, events: &[(Event, Range<usize>)]) {
+        let mut done = 0;
+        // Writing one footnote may refer to another.
+        while done < self.referenced.len() {
+            let label = self.referenced[done].clone();
+            done += 1;
+            let k = self.definitions[&label];
+            let end = Self::end_of(events, k);
+            let saved = (
+                std::mem::take(&mut self.out),
+                self.para_cited.take(),
+                self.out_body.paragraphs,
+                self.out_body.cited_paragraphs,
+                self.text.len(),
             );
+            self.run(&events[k + 1..end]);
+            let html = std::mem::replace(&mut self.out, saved.0);
+            self.para_cited = saved.1;
+            // Paragraphs inside a note are not counted for coverage, nor
+            // searched.
+            self.out_body.paragraphs = saved.2;
+            self.out_body.cited_paragraphs = saved.3;
+            self.text.truncate(saved.4);
+            self.notes.define_footnote(&label, html);
         }
-        let _ = write!(
-            tag,
-            ">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{lvl}>",
-            id = escape_attr(&unique)
-        );
-        tag.push('\n');
-        self.out.push(Event::Html(tag.into()));
-        self.body.headings.push(Heading {
-            level: lvl,
-            id: unique,
-            text: plain,
-        });
+        let mut unused: Vec<(&String, &usize)> = self
+            .definitions
+            .iter()
+            .filter(|(l, _)| !self.referenced.contains(l))
+            .collect();
+        unused.sort_by_key(|(_, k)| **k);
+        let unused: Vec<(String, Range<usize>)> = unused
+            .into_iter()
+            .map(|(l, &k)| (l.clone(), events[k].1.clone()))
+            .collect();
+        for (label, range) in unused {
+            let d = self
+                .warning(
+                    range.start..range.start + label.len() + 4,
+                    format!("footnote `{label}` is never referred to"),
+                )
+                .hint(format!("refer to it with `[^{label}]` or remove it"));
+            self.diags.push(d);
+        }
     }
 
     /// A GitHub-style alert (`> [!NOTE]`): the atlas's own editorial note.
     /// Its paragraphs speak in the atlas's voice, so coverage does not count
     /// them as claims (they may still cite).
-    fn atlas_note(
-        &mut self,
-        kind: pulldown_cmark::BlockQuoteKind,
-        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
-    ) {
-        use pulldown_cmark::BlockQuoteKind as K;
+    fn atlas_note(&mut self, kind: BlockQuoteKind, inner: &[(Event, Range<usize>)]) {
         let label = match kind {
-            K::Note => "Atlas note",
-            K::Tip => "Atlas tip",
-            K::Important => "Important (atlas note)",
-            K::Warning => "Warning (atlas note)",
-            K::Caution => "Caution (atlas note)",
+            BlockQuoteKind::Note => "Atlas note",
+            BlockQuoteKind::Tip => "Atlas tip",
+            BlockQuoteKind::Important => "Important (atlas note)",
+            BlockQuoteKind::Warning => "Warning (atlas note)",
+            BlockQuoteKind::Caution => "Caution (atlas note)",
         };
-        let counted = (self.body.paragraphs, self.body.cited_paragraphs);
-        self.out.push(Event::Html(
-            format!("<aside class=\"atlas-note\" role=\"note\"><p class=\"atlas-note-label\">{label}</p>\n").into(),
-        ));
+        let counted = (self.out_body.paragraphs, self.out_body.cited_paragraphs);
+        self.block();
+        let _ = writeln!(
+            self.out,
+            "<aside class=\"atlas-note\" role=\"note\"><p class=\"atlas-note-label\">{label}</p>"
+        );
         self.run(inner);
-        self.out.push(Event::Html("</aside>\n".into()));
-        self.body.paragraphs = counted.0;
-        self.body.cited_paragraphs = counted.1;
-        self.body.editorial_notes += 1;
+        self.out.push_str("</aside>\n");
+        self.out_body.paragraphs = counted.0;
+        self.out_body.cited_paragraphs = counted.1;
+        self.out_body.editorial_notes += 1;
     }
 
-    fn footnote_definition(
+    /// Where a link or image target leads, checked; `None` drops it (with
+    /// a diagnostic).
+    fn target(&mut self, dest: &str, range: &Range<usize>, image: bool) -> Option<String> {
+        match html::classify(dest) {
+            Target::External(url) if image => {
+                let d = self
+                    .error(range.clone(), format!("image `{url}` is on another site"))
+                    .hint("a page of the atlas makes no third-party request: put the image in the theme's static/ folder and link it relatively");
+                self.diags.push(d);
+                None
+            }
+            Target::External(url) => Some(url.to_string()),
+            Target::Entry { id, fragment } => self.internal_link(id, fragment, range),
+            Target::Fragment(f) => {
+                let decoded = percent_decode(f);
+                let known = self.heading_ids.values().any(|id| *id == decoded)
+                    || self.ids.is_reserved(&decoded);
+                if !known {
+                    let d = self
+                        .error(
+                            range.clone(),
+                            format!("`#{f}` names no heading on this page"),
+                        )
+                        .hint(self.fragment_hint(
+                            &decoded,
+                            self.heading_ids.values().map(String::as_str),
+                        ));
+                    self.diags.push(d);
+                }
+                Some(format!("#{f}"))
+            }
+            Target::Relative(path) => self.relative(path, range),
+            Target::RootRelative(path) => {
+                let d = self
+                    .error(range.clone(), format!("`{path}` is a path from the host's root"))
+                    .hint("it breaks under a subpath and from file://; link entries by id (`[text](@id)`) and site files by a relative path");
+                self.diags.push(d);
+                None
+            }
+            Target::Forbidden(scheme) => {
+                let d = self
+                    .warning(
+                        range.clone(),
+                        format!("unsafe link dropped: the `{scheme}:` scheme is not allowed"),
+                    )
+                    .hint("link to a web page (https://) or an entry id (`[text](@id)`)");
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn fragment_hint<'i>(&self, wanted: &str, ids: impl Iterator<Item = &'i str>) -> String {
+        let ids: Vec<&str> = ids.collect();
+        match crate::diag::did_you_mean(wanted, ids.iter().copied()) {
+            Some(close) => format!("did you mean `#{close}`?"),
+            None if ids.is_empty() => "the page has no headings to link to".into(),
+            None => format!("its headings are: {}", ids.join(", ")),
+        }
+    }
+
+    /// A relative path: it must name a file of the site (not a page: those
+    /// are linked by id). A page's folder holds nothing but the page, so the
+    /// path must climb to the site's root first.
+    fn relative(&mut self, path: &str, range: &Range<usize>) -> Option<String> {
+        let file = path.split(['#', '?']).next().unwrap_or("");
+        // The page's own folders (unnamed: the path must climb out of them).
+        let depth = self.links.root.matches("..").count();
+        let mut resolved: Vec<Option<&str>> = vec![None; depth];
+        let mut above_root = false;
+        for part in file.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => above_root |= resolved.pop().is_none(),
+                p => resolved.push(Some(p)),
+            }
+        }
+        let in_site: Option<Vec<&str>> = resolved.into_iter().collect();
+        if let (false, Some(parts)) = (above_root, in_site)
+            && self.links.files.contains(&percent_decode(&parts.join("/")))
+        {
+            return Some(path.to_string());
+        }
+        let d = self
+            .error(range.clone(), format!("`{path}` names no file of the site"))
+            .hint("link entries by id (`[text](@id)`); a relative link must name a file in the theme's static/ folder or in data/");
+        self.diags.push(d);
+        None
+    }
+
+    fn link(
         &mut self,
-        label: String,
-        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
-        range: std::ops::Range<usize>,
+        dest: &CowStr,
+        title: &CowStr,
+        inner: &[(Event, Range<usize>)],
+        range: &Range<usize>,
     ) {
-        let mut sub = Vec::new();
-        std::mem::swap(&mut self.out, &mut sub);
-        let saved = self.para_cited.take();
-        // Paragraphs inside a note are not counted for coverage.
-        let counted = (self.body.paragraphs, self.body.cited_paragraphs);
-        self.run(inner);
-        self.body.paragraphs = counted.0;
-        self.body.cited_paragraphs = counted.1;
-        self.para_cited = saved;
-        std::mem::swap(&mut self.out, &mut sub);
-        let mut html_out = String::new();
-        html::push_html(&mut html_out, sub.into_iter());
-        if !self.notes.define_footnote(&label, html_out) {
-            let d = self
-                .error(
-                    range.start..range.start + label.len() + 4,
-                    format!("footnote `{label}` is never referred to"),
-                )
-                .hint(format!("refer to it with `[^{label}]` or remove it"));
-            self.diags.push(Diagnostic {
-                severity: crate::diag::Severity::Warning,
-                ..d
-            });
+        let target = self.target(dest, range, false);
+        if let Some(url) = &target {
+            self.out.push_str("<a href=\"");
+            html::push_url(&mut self.out, url);
+            if !title.is_empty() {
+                self.out.push_str("\" title=\"");
+                html::push_escaped(&mut self.out, title);
+            }
+            self.out.push_str("\">");
         }
-        self.defined.push((label, range.start));
+        self.run(inner);
+        if target.is_some() {
+            self.out.push_str("</a>");
+        }
     }
 
-    fn check_footnotes(&mut self) {
-        let defined: HashSet<&str> = self
-            .defined
+    fn image(
+        &mut self,
+        dest: &CowStr,
+        title: &CowStr,
+        inner: &[(Event, Range<usize>)],
+        range: &Range<usize>,
+    ) {
+        let alt: String = inner
             .iter()
-            .filter(|(l, _)| !l.starts_with('?'))
-            .map(|(l, _)| l.as_str())
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(self.restore(t).into_owned()),
+                _ => None,
+            })
             .collect();
-        let missing: Vec<(String, usize)> = self
-            .defined
-            .iter()
-            .filter(|(l, _)| l.starts_with('?') && !defined.contains(&l[1..]))
-            .cloned()
-            .collect();
-        for (label, at) in missing {
-            let label = &label[1..];
-            let d = self
-                .error(
-                    at..at + label.len() + 3,
-                    format!("footnote `{label}` is not defined"),
-                )
-                .hint(format!("add `[^{label}]: ...` on a line of its own"));
-            self.diags.push(d);
+        let Some(url) = self.target(dest, range, true) else {
+            html::push_text(&mut self.out, &alt);
+            return;
+        };
+        self.out.push_str("<img src=\"");
+        html::push_url(&mut self.out, &url);
+        self.out.push_str("\" alt=\"");
+        html::push_escaped(&mut self.out, &alt);
+        if !title.is_empty() {
+            self.out.push_str("\" title=\"");
+            html::push_escaped(&mut self.out, title);
         }
+        self.out.push_str("\" />");
     }
+
+    /// `@id` or `@id#fragment` -> a relative URL, or an error.
+    fn internal_link(
+        &mut self,
+        id: &str,
+        fragment: Option<&str>,
+        range: &Range<usize>,
+    ) -> Option<String> {
+        let resolve = self.links.resolve;
+        let Some(entry) = resolve.summary(id) else {
+            let text = &self.body[range.clone()];
+            let at = text
+                .find(id)
+                .filter(|_| !id.is_empty())
+                .map_or(range.clone(), |i| {
+                    range.start + i..range.start + i + id.len()
+                });
+            let mut d = self
+                .error(at, format!("link to unknown id `{id}`"))
+                .label("no entry with this id");
+            if let Some(close) = resolve.closest(id, None) {
+                d = d.hint(format!("did you mean `{close}`?"));
+            }
+            self.diags.push(d);
+            return None;
+        };
+        self.out_body.links_to.push(id.to_string());
+        let mut url = self.links.href(&entry.url_path);
+        if let Some(f) = fragment {
+            let decoded = percent_decode(f);
+            let anchors = resolve.anchors(id).unwrap_or(&[]);
+            let known = anchors.contains(&decoded) || self.ids.is_reserved(&decoded);
+            if !known {
+                let d = self
+                    .error(range.clone(), format!("`{id}` has no heading `#{f}`"))
+                    .hint(self.fragment_hint(&decoded, anchors.iter().map(String::as_str)));
+                self.diags.push(d);
+            }
+            url.push('#');
+            url.push_str(f);
+        }
+        Some(url)
+    }
+}
+
+/// `%`-escapes decoded, for comparing a fragment with heading ids.
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The language of a code fence's info string, in the forms other tools
+/// write: `rust`, `rust,ignore`, `rust title="x"`, `{.rust}`, `{.rust .x}`.
+pub fn language(info: &str) -> &str {
+    let info = info.trim().trim_start_matches('{').trim_start();
+    let first = info
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '}')
+        .next()
+        .unwrap_or("");
+    first.trim_start_matches('.')
 }
 
 /// Reports unknown sources and citations without locators; returns the refs to keep.
@@ -594,56 +1328,54 @@ pub fn check_sources(
     keep
 }
 
-fn note_ref<'a>(n: usize, anchor: &str) -> Event<'a> {
-    Event::Html(
-        format!("<sup class=\"note-ref\"><a href=\"#note-{n}\" id=\"{anchor}\" data-note=\"{n}\">{n}</a></sup>").into(),
-    )
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Collects the events up to the end of the element just started (which is
-/// consumed but not returned).
-fn collect_until_end<'a>(
-    iter: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
-) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
-    let mut depth = 1;
-    let mut out = Vec::new();
-    for (e, r) in iter.by_ref() {
-        match &e {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            _ => {}
-        }
-        out.push((e, r));
+    #[test]
+    fn finds_citation_groups_and_malformed_ones() {
+        let text = "A [@a, §1] b \\[@not] [@x](https://x) [@y][ref] c [@d, §1[^n]] e [@open";
+        let (groups, errors) = scan_citations(text);
+        let found: Vec<&str> = groups.iter().map(|g| &text[g.range.clone()]).collect();
+        assert_eq!(found, ["[@a, §1]"]);
+        let bad: Vec<&str> = errors.iter().map(|e| &text[e.range.clone()]).collect();
+        assert_eq!(bad, ["[@d, §1[^n]]", "[@open"]);
     }
-    out
-}
 
-/// Heading text -> an id: lowercase words joined by hyphens, keeping non-ASCII letters.
-pub fn slugify(text: &str) -> String {
-    let slug = crate::load::hyphenate(text, char::is_alphanumeric);
-    if slug.is_empty() {
-        "section".into()
-    } else {
-        slug
+    #[test]
+    fn masking_keeps_every_offset() {
+        let text = "x [@a, §1] y [@bb, Table 2] z";
+        let (groups, _) = scan_citations(text);
+        let masked = mask(text, &groups);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(&masked[..2], "x ");
+        assert_eq!(&masked[groups[1].range.end..], " z");
+        assert_eq!(placeholder(masked[2..].chars().next().unwrap()), Some(0));
     }
-}
 
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    #[test]
+    fn code_fence_languages() {
+        for (info, lang) in [
+            ("rust", "rust"),
+            ("rust,ignore", "rust"),
+            ("js title=\"x\"", "js"),
+            ("{.python}", "python"),
+            ("{.python .numbers}", "python"),
+            ("", ""),
+        ] {
+            assert_eq!(language(info), lang, "{info}");
         }
     }
-    out
+
+    #[test]
+    fn ids_are_unique_and_keep_clear_of_the_theme() {
+        let reserved: BTreeSet<String> = ["main".to_string(), "notes-heading".into()].into();
+        let mut ids = Ids::new(&reserved);
+        assert_eq!(ids.allot("main"), "main-1");
+        assert_eq!(ids.allot("notes-heading"), "notes-heading-1");
+        assert_eq!(ids.allot("note-1"), "note-1-1");
+        assert_eq!(ids.allot("intro"), "intro");
+        assert_eq!(ids.allot("intro"), "intro-1");
+        assert_eq!(slugify("中关村 Science Park"), "中关村-science-park");
+    }
 }

@@ -10,7 +10,7 @@
 //! mean"). So a title edit prepares again only the entries that show that
 //! title, and a body edit only the entry itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::cite::{CiteRef, Coverage, NoteBody, Notes, parse_group};
@@ -36,12 +36,16 @@ pub fn root_of(kind: Kind) -> &'static str {
     }
 }
 
-/// The settings that shape prepared HTML.
+/// The settings that shape prepared HTML, and what the pages around it hold.
 #[derive(Debug, Clone, Hash)]
 pub struct PrepareConfig {
     pub index_html: bool,
     pub allow_html: bool,
     pub labels: Taxonomies,
+    /// The ids the theme's templates write.
+    pub reserved: BTreeSet<String>,
+    /// The site's files other than pages, which relative links may name.
+    pub files: BTreeSet<String>,
 }
 
 /// One relation of the entry, as its page shows it.
@@ -66,6 +70,9 @@ pub struct PrepareInput {
     pub found: Vec<(String, Option<Digested<Summary>>)>,
     /// All ids, only when a look-up failed.
     pub names: Option<Digested<Names>>,
+    /// The heading ids of each entry the text links into with a
+    /// `#fragment`, sorted by id.
+    pub anchors: Vec<(String, Digested<Vec<String>>)>,
     pub relations: Vec<RelationInput>,
 }
 
@@ -81,7 +88,28 @@ impl Resolve for PrepareInput {
     fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str> {
         self.names.as_ref()?.closest(id, kind)
     }
+
+    fn anchors(&self, id: &str) -> Option<&[String]> {
+        let i = self
+            .anchors
+            .binary_search_by(|(k, _)| k.as_str().cmp(id))
+            .ok()?;
+        Some(self.anchors[i].1.as_slice())
+    }
 }
+
+/// What the heading ids of an entry's page are made from.
+#[derive(Hash)]
+pub struct AnchorsInput {
+    pub entry: Entry,
+    pub reserved: Digested<BTreeSet<String>>,
+}
+
+/// The heading ids of an entry's page, for `(@id#fragment)` links from
+/// others: made from its body alone, by the same allocator as its page.
+pub static ANCHORS: Query<AnchorsInput, Vec<String>> = Query::new("anchors", |input| {
+    crate::markdown::anchors(input.entry.body_text(), &input.reserved)
+});
 
 /// What other pages and checks read of a prepared entry: small, so a build
 /// keeps it for every entry while it lets each entry's page part go as soon
@@ -129,12 +157,21 @@ impl Default for Digested<Brief> {
     }
 }
 
+/// The ids an entry could name, and those it could link into with a
+/// `#fragment`.
+#[derive(Debug, Default)]
+pub struct Refs {
+    pub ids: Vec<String>,
+    pub fragments: Vec<String>,
+}
+
 /// Every id an entry could name: relation targets and the sources of its
 /// fact citations (from the front matter), and every `@id` in its text. A
 /// superset is harmless (a needless dependency); the renderer looks up
 /// nothing else.
-pub static REFS: Query<Entry, Vec<String>> = Query::new("references", |entry| {
+pub static REFS: Query<Entry, Refs> = Query::new("references", |entry| {
     let mut ids = Vec::new();
+    let mut fragments = Vec::new();
     if let Some(item) = entry.head.item() {
         for row in &entry.head.facts {
             if matches!(
@@ -159,11 +196,16 @@ pub static REFS: Query<Entry, Vec<String>> = Query::new("references", |entry| {
             .unwrap_or(rest.len());
         if len > 0 {
             ids.push(rest[..len].to_string());
+            if rest[len..].starts_with('#') {
+                fragments.push(rest[..len].to_string());
+            }
         }
     }
     ids.sort();
     ids.dedup();
-    ids
+    fragments.sort();
+    fragments.dedup();
+    Refs { ids, fragments }
 });
 
 /// The source ids of a citation group as written in front matter, however
@@ -189,6 +231,8 @@ fn prepare(input: &PrepareInput) -> Prepared {
         root: root_of(entry.kind()),
         index_html: config.index_html,
         allow_html: config.allow_html,
+        reserved: &config.reserved,
+        files: &config.files,
     };
     let mut p = Prepared::default();
     let mut notes = Notes::default();
@@ -563,5 +607,5 @@ pub static QUOTES: Query<QuoteInput, Vec<Diagnostic>> = Query::new("quotes", |in
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+    crate::html::escape(s)
 }

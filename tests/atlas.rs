@@ -69,3 +69,13 @@ fn every_relation_shows_on_both_pages() {
     }
     assert!(checked > 100, "{checked} relations checked");
 }
+
+#[test]
+fn every_page_of_the_real_atlas_holds_its_invariants() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let r = atlas::build(root(), &site, &atlas::BuildOptions::default());
+    assert!(!r.diagnostics.has_errors(), "{}", r.diagnostics.render());
+    // Unique ids, every link and fragment resolving, no raw citation.
+    assert!(common::assert_page_invariants(&site) > 5000);
+}

@@ -74,7 +74,7 @@ fn edits_reload_and_errors_show_an_overlay_over_the_last_good_page() {
         terminal.contains("content/parks/test-park.md:6:"),
         "{terminal}"
     );
-    let escaped = atlas::prepare::esc(&terminal);
+    let escaped = atlas::html::escape(&terminal);
     assert!(
         error.contains(&serde_json::to_string(&escaped).unwrap()[1..40]),
         "{error}"

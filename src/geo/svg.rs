@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::projection::{Albers, equirectangular};
 use super::{Base, Shape};
-use crate::markdown::escape_attr;
+use crate::html::escape;
 
 /// A region of the map and how it is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -235,7 +235,7 @@ pub fn base_map(geo: &Base, view: &View) -> String {
                 let _ = write!(
                     out,
                     "<path class=\"{class}\" d=\"{d}\"><title>{}</title></path>",
-                    escape_attr(&s.name)
+                    escape(&s.name)
                 );
             }
         }
@@ -262,7 +262,7 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
         "<svg class=\"map map-{slug}\" viewBox=\"{vb}\" role=\"group\" aria-label=\"{label}\"><image href=\"{root}static/map-{slug}.svg\" width=\"{w}\" height=\"{h}\"/>",
         slug = view.slug,
         vb = f.view_box(),
-        label = escape_attr(label),
+        label = escape(label),
         w = f.width,
         h = f.height,
     );
@@ -298,8 +298,8 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
         let _ = write!(
             out,
             "<a href=\"{}\" class=\"{class}\"><title>{} ({})</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\"/></a>",
-            escape_attr(&m.href),
-            escape_attr(&m.title),
+            escape(&m.href),
+            escape(&m.title),
             m.kind
         );
     }

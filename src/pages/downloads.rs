@@ -91,6 +91,14 @@ pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index
     )))
 });
 
+/// Where the downloads and the search index go.
+pub const JSON_PATH: &str = "data/atlas.json";
+pub const CSV_PATH: &str = "data/atlas.csv";
+pub const SEARCH_PATH: &str = "static/search-index.js";
+pub const GEOJSON_PATH: &str = "data/sites.geojson";
+/// Every file this module makes.
+pub const PATHS: [&str; 4] = [JSON_PATH, CSV_PATH, SEARCH_PATH, GEOJSON_PATH];
+
 /// The downloads and the search index.
 pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
@@ -151,19 +159,16 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             .collect()
     };
     vec![
-        job_with(memo, "data/atlas.json", &JSON, records),
-        job_with(memo, "data/atlas.csv", &CSV, rows),
-        job_with(memo, "static/search-index.js", &SEARCH, docs),
-        job_with(
-            memo,
-            "data/sites.geojson",
-            &super::map::SITES_GEOJSON,
-            move || super::map::SitesDownload {
+        job_with(memo, JSON_PATH, &JSON, records),
+        job_with(memo, CSV_PATH, &CSV, rows),
+        job_with(memo, SEARCH_PATH, &SEARCH, docs),
+        job_with(memo, GEOJSON_PATH, &super::map::SITES_GEOJSON, move || {
+            super::map::SitesDownload {
                 base_url: config.base_url.clone(),
                 sites: site.geo.sites.clone(),
                 heads: atlas.entries.clone(),
-            },
-        ),
+            }
+        }),
     ]
 }
 

@@ -8,6 +8,14 @@ use crate::memo::{Digested, Query};
 use crate::theme::Template;
 use crate::views::SiteView;
 
+/// Where the feed, sitemap, robots.txt and 404 page go.
+pub const FEED_PATH: &str = "atom.xml";
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+pub const ROBOTS_PATH: &str = "robots.txt";
+pub const NOT_FOUND_PATH: &str = "404.html";
+/// Every file this module makes.
+pub const PATHS: [&str; 4] = [FEED_PATH, SITEMAP_PATH, ROBOTS_PATH, NOT_FOUND_PATH];
+
 /// How many entries the feed carries.
 pub const FEED_ITEMS: usize = 50;
 
@@ -136,7 +144,7 @@ pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
     vec![
         job(
             site.memo,
-            "atom.xml",
+            FEED_PATH,
             &FEED,
             Feed {
                 template: site.theme.template("atom.xml"),
@@ -147,7 +155,7 @@ pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
         ),
         job(
             site.memo,
-            "sitemap.xml",
+            SITEMAP_PATH,
             &SITEMAP,
             Sitemap {
                 template: site.theme.template("sitemap.xml"),
@@ -156,7 +164,7 @@ pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
                 urls,
             },
         ),
-        job(site.memo, "robots.txt", &ROBOTS, plain("robots.txt")),
-        job(site.memo, "404.html", &NOT_FOUND, plain("404.html")),
+        job(site.memo, ROBOTS_PATH, &ROBOTS, plain("robots.txt")),
+        job(site.memo, NOT_FOUND_PATH, &NOT_FOUND, plain("404.html")),
     ]
 }

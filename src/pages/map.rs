@@ -241,12 +241,17 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     for (k, v) in VIEWS.iter().enumerate() {
         jobs.push(job(
             site.memo,
-            format!("static/map-{}.svg", v.slug),
+            base_map_path(v),
             &BASE_MAP,
             (site.geo.base.clone(), k),
         ));
     }
     jobs
+}
+
+/// Where the static base map of a view goes.
+pub fn base_map_path(view: &crate::geo::svg::View) -> String {
+    format!("static/map-{}.svg", view.slug)
 }
 
 /// A static base map: the base shapes drawn for view `k` of [`VIEWS`].

@@ -215,6 +215,24 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     jobs
 }
 
+/// The site's files other than pages, by path inside the site: what a
+/// relative link in content may name.
+pub fn site_files(theme: &Compiled) -> std::collections::BTreeSet<String> {
+    let mut files: std::collections::BTreeSet<String> = theme
+        .statics()
+        .map(|(name, _)| format!("static/{name}"))
+        .collect();
+    files.extend(
+        [statics::HIGHLIGHT_CSS_PATH]
+            .into_iter()
+            .chain(downloads::PATHS)
+            .chain(feeds::PATHS)
+            .map(str::to_string),
+    );
+    files.extend(crate::geo::svg::VIEWS.iter().map(map::base_map_path));
+    files
+}
+
 /// Renders a template page: the template with a context made from the
 /// page's input alone.
 pub fn render(template: &crate::theme::Template, context: &Context) -> Made {

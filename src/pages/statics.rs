@@ -15,6 +15,9 @@ pub static HIGHLIGHT_CSS: Query<(), Made> = Query::new("highlight css", |()| {
     Ok(Bytes::from_static(crate::highlight::theme_css().as_bytes()))
 });
 
+/// Where the highlighting CSS goes.
+pub const HIGHLIGHT_CSS_PATH: &str = "static/highlight.css";
+
 /// Every static file of the theme, and the highlighting CSS.
 pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = site
@@ -22,6 +25,6 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         .statics()
         .map(|(name, bytes)| job(site.memo, format!("static/{name}"), &STATIC, bytes.clone()))
         .collect();
-    jobs.push(job(site.memo, "static/highlight.css", &HIGHLIGHT_CSS, ()));
+    jobs.push(job(site.memo, HIGHLIGHT_CSS_PATH, &HIGHLIGHT_CSS, ()));
     jobs
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, render};
 use crate::entry::{Date, Kind};
-use crate::markdown::escape_attr;
+use crate::html::escape;
 use crate::memo::{Digested, Query};
 use crate::theme::Template;
 use crate::views::SiteView;
@@ -133,11 +133,11 @@ fn timeline(items: &[Item]) -> (String, usize) {
         let _ = write!(
             svg,
             "<a href=\"{href}\"><title>{title} ({when})</title><text class=\"label\" x=\"{lx}\" y=\"{ty:.1}\">{short}</text>{mark}</a>",
-            href = escape_attr(&item.href),
-            title = escape_attr(&item.title),
+            href = escape(&item.href),
+            title = escape(&item.title),
             lx = LABEL - 8.0,
             ty = y + 12.0,
-            short = escape_attr(&shorten(&item.title, 46)),
+            short = escape(&shorten(&item.title, 46)),
         );
     }
     svg.push_str("</svg>");

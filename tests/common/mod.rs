@@ -155,6 +155,115 @@ pub fn assert_links_resolve(site: &Path, files: &[atlas::OutputFile]) -> usize {
     checked
 }
 
+/// Every `id="..."` value in an HTML text.
+pub fn ids_of(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        let end = rest.find('"').unwrap();
+        out.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Asserts that no id is given twice on a page.
+pub fn assert_unique_ids(path: &str, html: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids_of(html) {
+        assert!(seen.insert(id.clone()), "{path}: id `{id}` is given twice");
+    }
+}
+
+/// Asserts what every page of a built site must hold: ids unique on the
+/// page; every relative `href` and `src` naming a file of the site and, with
+/// a `#fragment`, an id of that page; no citation left raw (`[@` outside
+/// code) nor its placeholder (`atlas-cite:`). Returns how many links were
+/// checked.
+pub fn assert_page_invariants(site: &Path) -> usize {
+    let files = read_site(site);
+    let html_of = |path: &str| -> Option<String> {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&f.bytes);
+        assert_unique_ids(&f.path, &html);
+        assert!(
+            !html.contains("atlas-cite:"),
+            "{}: a citation placeholder",
+            f.path
+        );
+        let outside_code = strip_code(&html);
+        assert!(!outside_code.contains("[@"), "{}: a raw citation", f.path);
+        if f.path == "404.html" {
+            continue;
+        }
+        let dir = Path::new(&f.path).parent().unwrap();
+        for link in links(&html) {
+            if link.starts_with("http") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (target, fragment) = match link.split_once('#') {
+                Some((t, frag)) => (t, Some(frag)),
+                None => (link.as_str(), None),
+            };
+            let path = if target.is_empty() {
+                f.path.clone()
+            } else {
+                normalize(&dir.join(target))
+            };
+            let page = files.iter().find(|g| g.path == path);
+            assert!(page.is_some(), "{}: `{link}` names no file", f.path);
+            if let Some(frag) = fragment.filter(|fr| !fr.is_empty()) {
+                let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
+                let target_html = html_of(&path).unwrap_or_default();
+                assert!(
+                    ids_of(&target_html).iter().any(|id| *id == frag),
+                    "{}: `{link}`: `{path}` has no id `{frag}`",
+                    f.path
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+/// The HTML without the insides of `<code>` elements.
+fn strip_code(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<code") {
+        out.push_str(&rest[..i]);
+        rest = match rest[i..].find("</code>") {
+            Some(j) => &rest[i + j + 7..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `a/b/../c` -> `a/c`, with `/` separators.
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
 /// Every `href="..."` and `src="..."` value in an HTML text.
 pub fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -1,0 +1,264 @@
+//! Markdown at its edges: citations and notes in every inline context,
+//! footnotes anywhere, unique ids, checked links and fragments, and one
+//! sanitising path for every URL and attribute. Each input either renders
+//! correctly or gets a located diagnostic.
+
+mod common;
+use common::{Site, park};
+
+const SMITH: &str = "---\ntitle: Another Report\nshort: Smith 2021\nkind: report\nyear: 2021\nsummary: s.\n---\nSmith's report [@smith-2021, §1].\n";
+
+/// A site with sources `doe-2020` and `smith-2021` and a park `p` with
+/// `body`.
+fn site(body: &str) -> Site {
+    Site::new(&[
+        ("content/sources/smith-2021.md", SMITH),
+        ("content/parks/p.md", &park("", body)),
+    ])
+}
+
+/// The text between `<main` and `</main>` of a built page.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap();
+    &html[start..end]
+}
+
+#[test]
+fn a_footnote_in_a_heading_is_a_note() {
+    let s = site("## Funding[^f]\n\nText [@doe-2020, §1].\n\n[^f]: In current yuan.\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(html.contains("<h2 id=\"funding\">Funding<sup class=\"note-ref\"><a href=\"#note-1\" id=\"ref-1\" data-note=\"1\">1</a></sup> <a class=\"anchor\" href=\"#funding\""), "{html}");
+    assert!(
+        html.contains(
+            "<li id=\"note-1\" value=\"1\"><span class=\"note-text\">In current yuan.</span>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"#f\""), "{html}");
+}
+
+#[test]
+fn a_citation_in_a_heading_is_a_note_and_leaves_the_id_alone() {
+    let s = site("## Budget [@smith-2021, §5]\n\nText [@doe-2020, §1].\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<h2 id=\"budget\">Budget<sup class=\"note-ref\"><a href=\"#note-1\""),
+        "{html}"
+    );
+    assert!(!html.contains("atlas-cite"), "{html}");
+    assert!(html.contains("Smith 2021</a>, §5."), "{html}");
+    let source = s.read("sources/smith-2021/index.html");
+    assert!(
+        source.contains("parks/p/index.html#note-1\">§5</a>"),
+        "{source}"
+    );
+}
+
+#[test]
+fn citations_and_notes_work_in_every_inline_context() {
+    let body = "\
+| Year | Budget |\n|---|---|\n| 2020 [@doe-2020, §2] | 5[^t] |\n\n\
+- a claim [@doe-2020, §3]\n\n\
+> quoted [@doe-2020, §4]\n\n\
+See [the report [@smith-2021, §6]](https://example.org/report) for more.\n\n\
+Text.[^n]\n\n\
+[^t]: Rounded.\n\
+[^n]: A note citing [@smith-2021, §7].\n";
+    let s = site(body);
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let body = main_of(&html);
+    for locator in ["§2", "§3", "§4", "§6", "§7"] {
+        assert!(
+            body.contains(&format!(", {locator}.</span>")),
+            "{locator} not a note:\n{body}"
+        );
+    }
+    assert!(body.contains("<td>2020<sup class=\"note-ref\">"), "{body}");
+    assert!(
+        body.contains("<a href=\"https://example.org/report\">the report<sup class=\"note-ref\">"),
+        "{body}"
+    );
+    assert!(!body.contains("[@"), "{body}");
+    assert!(r.diagnostics.is_empty() || !r.diagnostics.has_errors());
+}
+
+#[test]
+fn a_footnote_may_be_defined_before_its_first_use() {
+    let s = site("[^early]: Defined first.\n\nText[^early] [@doe-2020, §1].\n");
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<span class=\"note-text\">Defined first.</span>"),
+        "{html}"
+    );
+    assert!(
+        !r.diagnostics.render().contains("never referred to"),
+        "{}",
+        r.diagnostics.render()
+    );
+}
+
+#[test]
+fn a_second_definition_of_a_footnote_is_reported() {
+    let s = site("Text[^a] [@doe-2020, §1].\n\n[^a]: One.\n\n[^a]: Two.\n");
+    let out = s.check();
+    assert!(out.contains("warning: footnote `a` is defined twice; this definition is ignored\n  --> content/parks/p.md:10:1"), "{out}");
+}
+
+#[test]
+fn nested_or_unclosed_citations_are_located_errors() {
+    let s = site("One claim [@doe-2020, §1[^two]].\n\n[^two]: x\n");
+    let out = s.check();
+    assert!(out.contains("error: malformed citation: a citation cannot hold brackets (a footnote or another citation)\n --> content/parks/p.md:6:11"), "{out}");
+    let s = site("Open [@doe-2020, §1 and never closed.\n");
+    let out = s.check();
+    assert!(
+        out.contains(
+            "error: malformed citation: citation is never closed\n --> content/parks/p.md:6:6"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_undefined_footnote_is_an_error() {
+    let s = site("Text[^nope] [@doe-2020, §1].\n");
+    let out = s.check();
+    assert!(
+        out.contains("error: footnote `nope` is not defined\n --> content/parks/p.md:6:5"),
+        "{out}"
+    );
+}
+
+#[test]
+fn only_citations_of_sources_make_a_paragraph_cited() {
+    let s = site("Only a footnote.[^n]\n\nA citation [@doe-2020, §1].\n\n[^n]: A remark.\n");
+    let r = s.build_ok();
+    let c = r.coverage["p"];
+    assert_eq!((c.paragraphs, c.cited_paragraphs), (2, 1));
+}
+
+#[test]
+fn every_id_on_a_page_is_unique_whatever_the_headings_say() {
+    let s = site(
+        "## Note 1\n\nA [@doe-2020, §1].\n\n## Notes heading\n\n## Main\n\n## Facts heading\n\n## Main\n\n## Intro {#main}\n",
+    );
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    for id in [
+        "note-1-1",
+        "notes-heading-1",
+        "main-1",
+        "facts-heading-1",
+        "main-2",
+        "main-3",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "no `{id}`:\n{html}");
+    }
+    common::assert_unique_ids("parks/p/index.html", &html);
+    assert!(
+        r.diagnostics
+            .render()
+            .contains("heading id `main` is already used on the page; this heading gets `main-3`"),
+        "{}",
+        r.diagnostics.render()
+    );
+}
+
+#[test]
+fn links_and_images_are_checked() {
+    let s = Site::new(&[
+        ("content/sources/smith-2021.md", SMITH),
+        (
+            "content/parks/q.md",
+            &park("", "## 中关村历史\n\n## History\n\nQ [@doe-2020, §1].\n"),
+        ),
+        (
+            "content/parks/p.md",
+            &park(
+                "",
+                "[other](/parks/q/) ![map](/static/docs/map.png) [ok](@q#history) [zh](@q#中关村历史) [bad](@q#future) [here](#nowhere) [missing](../../static/none.css) [style](../../static/style.css) [d](../../data/atlas.json).\n\n## Top\n\n[up](#top) [x](@nobody) [@doe-2020, §1]\n",
+            ),
+        ),
+    ]);
+    let out = s.check();
+    for expected in [
+        "error: `/parks/q/` is a path from the host's root\n --> content/parks/p.md:6:1",
+        "= hint: it breaks under a subpath and from file://; link entries by id (`[text](@id)`) and site files by a relative path",
+        "error: `/static/docs/map.png` is a path from the host's root\n --> content/parks/p.md:6:20",
+        "error: `q` has no heading `#future`",
+        "= hint: its headings are: 中关村历史, history",
+        "error: `#nowhere` names no heading on this page",
+        "error: `../../static/none.css` names no file of the site",
+        "error: link to unknown id `nobody`",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    assert_eq!(out.matches("error:").count(), 6, "{out}");
+}
+
+#[test]
+fn script_urls_and_event_handlers_never_reach_a_page() {
+    let s = site(
+        "## Click [me](javascript:alert(1))\n\n## Hello {onclick=alert(1) .ok #main}\n\n![x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) [z](java\tscript:x) [w](data:text/html,x) [v](vbscript:x)\n\nText [@doe-2020, §1].\n",
+    );
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html").to_lowercase();
+    for bad in [
+        "javascript:",
+        "vbscript:",
+        "data:text",
+        "onclick",
+        "src=\"java",
+    ] {
+        assert!(!html.contains(bad), "`{bad}` reached the page");
+    }
+    let out = r.diagnostics.render();
+    assert!(out.contains("warning: unsafe link dropped: the `javascript:` scheme is not allowed\n --> content/parks/p.md:6:10"), "{out}");
+    assert!(
+        out.contains("warning: heading attribute `onclick` is dropped"),
+        "{out}"
+    );
+    assert_eq!(out.matches("unsafe link dropped").count(), 5, "{out}");
+    common::assert_unique_ids("parks/p/index.html", &s.read("parks/p/index.html"));
+}
+
+#[test]
+fn code_fences_in_the_forms_other_tools_write() {
+    let s = site(
+        "```yaml,ignore\na: 1\n```\n\n```{.python .numbers}\nx = 1\n```\n\n```js title=\"x\"\nlet y;\n```\n\n```no-such-language\n<b>plain</b> [@doe-2020, §1]\n```\n\nText [@doe-2020, §1].\n",
+    );
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<code class=\"language-yaml\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-python\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-js\"><span class=\"hl-"),
+        "{html}"
+    );
+    assert!(html.contains("<code class=\"language-no-such-language\">&lt;b&gt;plain&lt;/b&gt; [@doe-2020, §1]\n</code>"), "{html}");
+}
+
+#[test]
+fn a_citation_like_link_text_stays_a_link() {
+    let s = site(
+        "Follow [@someone](https://example.org/someone) and `[@doe-2020, §1]` in code. Text [@doe-2020, §1].\n",
+    );
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<a href=\"https://example.org/someone\">@someone</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>[@doe-2020, §1]</code>"), "{html}");
+}
