@@ -136,7 +136,8 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
             "say where in the source: `§3`, `Box 4`, `Table 1`, `Figure 2`, `fn 12`, `slide 5`",
         ));
     }
-    cite.locator = locator;
+    // Dashes as Pandoc writes them: `--` an en dash (`§3--5`), `---` an em dash.
+    cite.locator = locator.replace("---", "—").replace("--", "–");
     Ok(cite)
 }
 

@@ -224,6 +224,7 @@ impl Atlas {
         atlas.outgoing = vec![Vec::new(); atlas.entries.len()];
         atlas.incoming = vec![Vec::new(); atlas.entries.len()];
         atlas.resolve_relations(diags);
+        atlas.check_cycles(diags);
         atlas.group_taxonomies(labels);
         atlas
     }
@@ -307,6 +308,67 @@ impl Atlas {
             return None;
         }
         Some(to)
+    }
+
+    /// `part_of` and `predecessor` form chains (each entry declares at most
+    /// one); a chain that comes back to where it started is an error,
+    /// reported once, at the first entry of the cycle in atlas order.
+    fn check_cycles(&self, diags: &mut Diagnostics) {
+        for rel in [Rel::PartOf, Rel::Predecessor] {
+            let next: Vec<Option<usize>> = self
+                .outgoing
+                .iter()
+                .map(|ls| {
+                    ls.iter()
+                        .map(|&l| &self.links[l])
+                        .find(|l| l.rel == rel)
+                        .map(|l| l.to)
+                })
+                .collect();
+            // 0: not seen, 1: on the chain being followed, 2: done.
+            let mut state = vec![0u8; next.len()];
+            for start in 0..next.len() {
+                let mut chain = Vec::new();
+                let mut at = Some(start);
+                while let Some(i) = at {
+                    if state[i] == 2 {
+                        break;
+                    }
+                    if state[i] == 1 {
+                        let from = chain.iter().position(|&j| j == i).unwrap_or(0);
+                        let cycle = &chain[from..];
+                        let first = *cycle.iter().min().unwrap_or(&i);
+                        let e = &self.entries[first];
+                        let mut names: Vec<&str> = Vec::new();
+                        let k = cycle.iter().position(|&j| j == first).unwrap_or(0);
+                        for j in cycle[k..].iter().chain(&cycle[..k]) {
+                            names.push(&self.entries[*j].id);
+                        }
+                        names.push(&e.id);
+                        let span = e.keys.value(rel.key());
+                        diags.push(
+                            Diagnostic::error(format!(
+                                "`{}` goes round in a circle: {}",
+                                rel.key(),
+                                names.join(" → ")
+                            ))
+                            .at(&e.path, &e.front, span)
+                            .hint(match rel {
+                                Rel::PartOf => "an entry cannot be part of what is part of it; remove one `part_of`",
+                                _ => "a program cannot succeed what succeeds it; remove one `predecessor`",
+                            }),
+                        );
+                        break;
+                    }
+                    state[i] = 1;
+                    chain.push(i);
+                    at = next[i];
+                }
+                for i in chain {
+                    state[i] = 2;
+                }
+            }
+        }
     }
 
     /// The closest existing id, for "did you mean".

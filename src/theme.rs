@@ -135,7 +135,7 @@ impl Theme {
                 .iter()
                 .map(|(name, f)| (name.as_str(), f.text.as_str())),
         )
-        .map_err(|e| self.diagnostic(&e))?;
+        .map_err(|e| self.diagnostic(&e, ""))?;
         Ok(tera)
     }
 
@@ -156,36 +156,135 @@ impl Theme {
         ids
     }
 
-    /// A Tera error as a diagnostic pointing into the template.
-    pub fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
-        let report = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-            _ => None,
-        };
-        let Some(report) = report else {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                message = format!("{message}: {s}");
-                source = s.source();
+    /// A Tera error as a diagnostic naming the template file and line:
+    /// the report's place when Tera gives one (on the error or one it
+    /// wraps), else the tag that names the missing or circular template,
+    /// else the start of `rendering`, the template the page was made with
+    /// (empty while compiling).
+    pub fn diagnostic(&self, e: &tera::Error, rendering: &str) -> Diagnostic {
+        // Tera wraps some errors: the report may sit on a source.
+        let mut chain: Vec<&tera::Error> = vec![e];
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            if let Some(t) = s.downcast_ref::<tera::Error>() {
+                chain.push(t);
             }
-            return Diagnostic::error(format!("template error: {message}")).in_file("themes");
-        };
-        let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-            "template syntax error"
-        } else {
-            "template error"
-        };
-        let mut message = report.message().to_string();
-        if let Some(s) = std::error::Error::source(e) {
-            message = format!("{message}: {s}");
+            source = s.source();
         }
-        match self.templates.get(report.filename()) {
-            Some(file) => Diagnostic::error(format!("{kind}: {message}"))
+        let report = chain.iter().find_map(|t| match t.kind() {
+            tera::ErrorKind::SyntaxError(r) => Some(("template syntax error", r)),
+            tera::ErrorKind::RenderingError(r) => Some(("template error", r)),
+            _ => None,
+        });
+        if let Some((kind, report)) = report
+            && let Some(file) = self.templates.get(report.filename())
+        {
+            return Diagnostic::error(format!("{kind}: {}", report.message()))
                 .at(&file.origin, &file.text, report.span().range.clone())
-                .hint(format!("in template `{}`", report.filename())),
-            None => Diagnostic::error(format!("{kind} in `{}`: {message}", report.filename())),
+                .hint(format!("in template `{}`", report.filename()));
         }
+        // Checks made when templates are compiled come as reports already
+        // written out (`error: ...\n --> name:line:col`): read the place back.
+        if let Some(d) = self.written_report(&e.to_string()) {
+            return d;
+        }
+        // Where the error can be pinned to a tag naming a template.
+        let (template, needle, message) = match e.kind() {
+            tera::ErrorKind::MissingParent { current, parent } => (
+                current.as_str(),
+                Some(parent.as_str()),
+                format!("template `{current}` extends `{parent}`, which the theme does not have"),
+            ),
+            tera::ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain,
+            } => (
+                tpl.as_str(),
+                inheritance_chain.last().map(String::as_str),
+                format!(
+                    "templates extend each other in a circle: {}",
+                    inheritance_chain.join(" → ")
+                ),
+            ),
+            tera::ErrorKind::CircularInclude { tpl, include_chain } => (
+                tpl.as_str(),
+                include_chain.get(1).map(String::as_str),
+                format!(
+                    "templates include each other in a circle: {}",
+                    include_chain.join(" → ")
+                ),
+            ),
+            tera::ErrorKind::TemplateNotFound(name) if name == rendering => {
+                return Diagnostic::error(format!("the theme has no template `{name}`"))
+                    .in_file("themes")
+                    .hint(format!(
+                        "add templates/{name} to the theme, or remove the override that replaced it"
+                    ));
+            }
+            _ => (rendering, None, format!("{e}")),
+        };
+        match self.templates.get(template) {
+            Some(file) => {
+                let at = needle
+                    .and_then(|n| file.text.find(&format!("\"{n}\"")))
+                    .map_or(0..1, |i| i..i + needle.map_or(1, str::len) + 2);
+                Diagnostic::error(format!("template error: {message}"))
+                    .at(&file.origin, &file.text, at)
+                    .hint(format!("in template `{template}`"))
+            }
+            None => Diagnostic::error(format!("template error: {message}")).in_file("themes"),
+        }
+    }
+}
+
+impl Theme {
+    /// The first problem of a report Tera wrote out as text, located in
+    /// its template (with how many more there are).
+    fn written_report(&self, text: &str) -> Option<Diagnostic> {
+        let mut lines = text.lines();
+        let mut found = Vec::new();
+        while let Some(line) = lines.next() {
+            let Some(message) = line.trim().strip_prefix("error: ") else {
+                continue;
+            };
+            let Some(place) = lines.next().and_then(|l| l.trim().strip_prefix("--> ")) else {
+                continue;
+            };
+            let mut parts = place.rsplitn(3, ':');
+            let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let (Ok(line), Ok(col)) = (line.parse::<usize>(), col.parse::<usize>()) else {
+                continue;
+            };
+            found.push((message.to_string(), name.to_string(), line, col));
+        }
+        let (message, name, line, col) = found.first()?.clone();
+        let file = self.templates.get(&name)?;
+        let start: usize = file
+            .text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let at = file.text[start..]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(start, |(i, _)| start + i);
+        let word = file.text[at..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '"'))
+            .unwrap_or(1)
+            .max(1);
+        let more = match found.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more problem(s) in the theme)"),
+        };
+        Some(
+            Diagnostic::error(format!("template error: {message}{more}"))
+                .at(&file.origin, &file.text, at..at + word)
+                .hint(format!("in template `{name}`")),
+        )
     }
 }
 
@@ -331,7 +430,7 @@ impl Template {
         let mut out = Bounded(Vec::with_capacity(16 << 10));
         self.tera
             .render_to(self.name, context, &mut out)
-            .map_err(|e| self.theme.diagnostic(&e))?;
+            .map_err(|e| self.theme.diagnostic(&e, self.name))?;
         Ok(out.0)
     }
 }

@@ -77,6 +77,35 @@ pub enum FieldType {
     LabeledFacts,
 }
 
+impl FieldType {
+    /// A value of this type as written in front matter, for hints.
+    pub fn sample(self) -> &'static str {
+        let fact = |v: ValueType| match v {
+            ValueType::Text => "{ value: \"...\", cite: \"source-id, §1\" }",
+            ValueType::Number => "{ value: 101, cite: \"source-id, Table 1\" }",
+            ValueType::Date => "{ value: 2016, cite: \"source-id, §1\" }",
+            ValueType::Id => "torch-program",
+            ValueType::Designation => "science-city",
+            ValueType::Field => "physics",
+            ValueType::Province => "Beijing",
+        };
+        match self {
+            FieldType::Text => "\"...\"",
+            FieldType::Texts => "[one, two]",
+            FieldType::Integer => "1",
+            FieldType::Bool => "true",
+            FieldType::Date => "\"2016-09-01\"",
+            FieldType::Url => "https://example.org/report",
+            FieldType::SourceKind => "report",
+            FieldType::Fact(v) => fact(v),
+            FieldType::Facts(ValueType::Id) => "[torch-program, program-863]",
+            FieldType::Facts(ValueType::Field) => "[physics, materials]",
+            FieldType::Facts(_) => "[one, { value: two, cite: \"source-id, §1\" }]",
+            FieldType::LabeledFacts => "[{ label: Staff, value: 300, cite: \"source-id, §3\" }]",
+        }
+    }
+}
+
 /// The value of a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {

@@ -237,7 +237,7 @@ impl Parser<'_> {
                         d = d.hint(format!(
                             "`{name}` is the {}, e.g. `{name}: {}`",
                             spec.doc,
-                            spec.example.replace("{title}", "...")
+                            spec.ty.sample()
                         ));
                     }
                     self.report(d);

@@ -14,9 +14,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `2016`, `2016-09` or `2016-09-01`.
+    /// Parses `2016`, `2016-09` or `2016-09-01`, checked against the
+    /// calendar (`2016-02-30` is refused). A date with a time
+    /// (`2016-09-01T10:00:00Z`) is refused with a hint to write the date.
     pub fn parse(text: &str) -> Result<Date, String> {
         let bad = || format!("`{text}` is not a date; write 2016, \"2016-09\" or \"2016-09-01\"");
+        if let Some((date, _)) = text.trim().split_once(['T', ' ']) {
+            return Err(format!(
+                "`{text}` is a date and time; write the date alone, e.g. \"{}\"",
+                date.trim()
+            ));
+        }
         let mut parts = text.trim().split('-');
         let year: i32 = parts
             .next()
@@ -38,6 +46,15 @@ impl Date {
         if parts.next().is_some() {
             return Err(bad());
         }
+        if let (Some(m), Some(d)) = (month, day) {
+            let month = time::Month::try_from(m).map_err(|_| bad())?;
+            if time::Date::from_calendar_date(year, month, d).is_err() {
+                return Err(format!(
+                    "`{text}` is not a day of the calendar: {month} {year} has {} days",
+                    month.length(year)
+                ));
+            }
+        }
         Ok(Date { year, month, day })
     }
 
@@ -54,23 +71,11 @@ impl Date {
     /// Today's date (UTC), for files `atlas new` writes. Builds never read
     /// the clock.
     pub fn today() -> Date {
-        let days = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() / 86_400) as i64;
-        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        let today = time::OffsetDateTime::now_utc().date();
         Date {
-            year,
-            month: Some(month),
-            day: Some(day),
+            year: today.year(),
+            month: Some(today.month() as u8),
+            day: Some(today.day()),
         }
     }
 
@@ -270,6 +275,16 @@ mod tests {
         assert_eq!(Date::parse("2016-09").unwrap().to_string(), "2016-09");
         assert_eq!(Date::parse("2016-09-01").unwrap().to_string(), "2016-09-01");
         assert!(Date::parse("2016-13").is_err());
+        assert!(Date::parse("2016-02-29").is_ok());
+        assert_eq!(
+            Date::parse("2016-02-30").unwrap_err(),
+            "`2016-02-30` is not a day of the calendar: February 2016 has 29 days"
+        );
+        assert!(Date::parse("2023-02-29").is_err());
+        assert_eq!(
+            Date::parse("2023-02-03T00:00:00Z").unwrap_err(),
+            "`2023-02-03T00:00:00Z` is a date and time; write the date alone, e.g. \"2023-02-03\""
+        );
         assert!(Date::parse("16").is_err());
         assert!(Date::parse("2016-9").is_err());
         assert_eq!(Date::parse("1986").unwrap().decade(), "1980s");

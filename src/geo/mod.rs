@@ -335,10 +335,31 @@ fn read_sites(
                 .unwrap_or("")
                 .to_string()
         };
-        let id = get("id");
+        // The entry's id: RFC 7946's Feature `id` member (as QGIS and
+        // geojson.io write it) or `properties.id`; both must agree.
+        let member = match &f.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            Some(geojson::feature::Id::Number(n)) => n.to_string(),
+            None => String::new(),
+        };
+        let property = get("id");
+        let id = if member.is_empty() {
+            property.clone()
+        } else {
+            member.clone()
+        };
         // Located only when there is something to report: finding a
         // feature in the text is a search of the whole file.
         let here = |d: Diagnostic| d.at(rel, text, locate_feature(text, feature, &id));
+        if !member.is_empty() && !property.is_empty() && member != property {
+            diags.push(
+                here(Diagnostic::error(format!(
+                    "feature {feature} has the id `{member}` but `properties.id` `{property}`"
+                )))
+                .hint("give the entry's id once, as the feature's `id` or as `properties.id`"),
+            );
+            continue;
+        }
         let what = if id.is_empty() {
             format!("feature {feature}")
         } else {
@@ -348,7 +369,8 @@ fn read_sites(
             let mut d = here(Diagnostic::error(format!("{what} has no entry")));
             d = match closest(&id) {
                 Some(close) if !id.is_empty() => d.hint(format!("did you mean `{close}`?")),
-                _ => d.hint("`properties.id` must be the id of a park or lab in content/"),
+                _ if id.is_empty() => d.hint("give the feature an `id` (or `properties.id`): the id of a park, lab or institution in content/"),
+                _ => d.hint("the feature's `id` must be the id of a park, lab or institution in content/"),
             };
             diags.push(d);
             continue;
@@ -390,9 +412,14 @@ fn read_sites(
         }
         let approximate = props.get("approximate").and_then(|v| v.as_bool());
         if approximate.is_none() && f.geometry.is_some() {
-            diags.push(here(Diagnostic::error(format!(
-                "{what}: `approximate` must be true or false"
-            ))));
+            let d = match props.get("approximate") {
+                None => Diagnostic::error(format!("{what}: `approximate` is missing"))
+                    .hint("add `\"approximate\": true` when the position comes from general knowledge, `false` when a source gives it"),
+                Some(other) => Diagnostic::error(format!(
+                    "{what}: `approximate` must be true or false, not {other}"
+                )),
+            };
+            diags.push(here(d));
         }
         let in_china = *in_china;
         let (point, rings) = match &f.geometry {
