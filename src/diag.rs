@@ -19,6 +19,9 @@ pub enum Severity {
     Error,
     /// Reported; the build goes on.
     Warning,
+    /// Something worth knowing that is not a problem (e.g. a check that
+    /// could not run here); not counted as a warning.
+    Note,
 }
 
 /// A place in a file: the path shown to the user, 1-based line and column, and
@@ -60,6 +63,10 @@ impl Diagnostic {
 
     pub fn warning(message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, message)
+    }
+
+    pub fn note(message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, message)
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
@@ -253,6 +260,7 @@ impl fmt::Display for Diagnostic {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(f, "{severity}: {}", escape(&self.message, true))?;
         let gutter = self
@@ -353,7 +361,15 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// No error and no warning (notes may be there).
+    pub fn is_clean(&self) -> bool {
+        self.error_count() + self.warning_count() == 0
     }
 
     pub fn is_empty(&self) -> bool {

@@ -649,10 +649,23 @@ fn source_texts(
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, Digested<String>> {
     let mut texts = BTreeMap::new();
-    let Some(dir) = &config.sources_text_dir else {
+    let Some(configured) = &config.sources_text_dir else {
         return texts;
     };
-    let dir = root.join(dir);
+    let dir = root.join(configured);
+    // A checkout without the texts beside it (they are not published with
+    // the atlas): one note, not a warning per source.
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::note(format!(
+                "quotes are not checked: the sources' texts are not in `{}`",
+                configured.display()
+            ))
+            .in_file(config::CONFIG_FILE)
+            .hint("put the plain texts there (see README, \"The source texts\") to check every quote against its source"),
+        );
+        return texts;
+    }
     let reader = fsio::Reader::within(root, &dir, "`sources_text_dir`");
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];

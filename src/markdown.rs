@@ -517,6 +517,7 @@ impl Renderer<'_, '_> {
         let d = match severity {
             Severity::Error => Diagnostic::error(message),
             Severity::Warning => Diagnostic::warning(message),
+            Severity::Note => Diagnostic::note(message),
         };
         d.at(self.entry.path(), &self.entry.text, abs)
     }
