@@ -47,7 +47,9 @@
 //! Each run is measured by a small intermediate process (this binary,
 //! `__measure`) that starts the tool, waits for it and reads
 //! `getrusage(RUSAGE_CHILDREN)`: the tool's own CPU time and peak RSS, no
-//! one else's. Wall time is from spawn to exit.
+//! one else's. Wall time is from spawn to exit. After each table it says
+//! how much CPU time other processes took meanwhile (from `/proc/stat`): on
+//! a shared machine, figures taken while others work are not comparable.
 //!
 //! The bench fails (non-zero exit) if an atlas build fails or writes no
 //! files; a failing Hugo or Zola is reported and left out. It never fails on
@@ -217,6 +219,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        let busy_before = busy_cpu_seconds();
+        let started = Instant::now();
         for run in 0..runs {
             for (i, row) in rows.iter_mut().enumerate() {
                 if row.error.is_some() {
@@ -245,6 +249,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        let elapsed = started.elapsed().as_secs_f64();
+        let ours: f64 = rows.iter().flat_map(|r| &r.samples).map(|s| s.cpu).sum();
         let _ = std::fs::remove_dir_all(&out_n);
         if let Some(i) = rows.iter().position(|r| r.name == "atlas")
             && let Ok(text) = std::fs::read_to_string(logs.join(format!("row-{i}-run-0.log")))
@@ -256,6 +262,19 @@ fn main() -> ExitCode {
             );
         }
         print_table(n, &rows);
+        if let (Some(now), Some(then)) = (busy_cpu_seconds(), busy_before) {
+            let others = (now - then - ours).max(0.0);
+            println!(
+                "meanwhile other processes used {others:.0} CPU-seconds in {elapsed:.0} s ({:.2} cores on average; load average now {})",
+                others / elapsed,
+                std::fs::read_to_string("/proc/loadavg")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
         for row in &rows {
             if let Some(e) = &row.error {
                 println!("{}: FAILED: {e}", row.name);
@@ -463,6 +482,22 @@ fn tree_size(dir: &Path) -> (usize, u64) {
         .fold((0, 0), |(n, b), e| {
             (n + 1, b + e.metadata().map_or(0, |m| m.len()))
         })
+}
+
+/// CPU time all processes have used since boot (Linux), in seconds: how
+/// busy the machine was besides the bench is its increase less the rows' own.
+fn busy_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: all but idle and iowait.
+    let busy: f64 = ticks.iter().take(8).sum::<f64>() - ticks.get(3)? - ticks.get(4)?;
+    Some(busy / 100.0)
 }
 
 fn tail(path: &Path, lines: usize) -> String {
