@@ -8,6 +8,7 @@
 //! ZOLA=/path/to/zola HUGO=/path/to/hugo cargo bench --bench compare
 //! ATLAS_BENCH_TOOLS=atlas,hugo cargo bench --bench compare      # only some rows
 //! ATLAS_BENCH_KEEP=/tmp/sites cargo bench --bench compare       # keep the generated sites
+//! ATLAS_BENCH_KEEP=/tmp/sites ATLAS_BENCH_RUNS=0 cargo bench --bench compare  # only write them
 //! ```
 //!
 //! For each N in `ATLAS_BENCH_N` (default `1000,10000`) it writes the corpus of
@@ -79,8 +80,7 @@ fn main() -> ExitCode {
     let runs = env_list("ATLAS_BENCH_RUNS", "5")
         .first()
         .copied()
-        .unwrap_or(5)
-        .max(1);
+        .unwrap_or(5);
     let tools = std::env::var("ATLAS_BENCH_TOOLS").unwrap_or_else(|_| "all".into());
     let wants = |t: &str| tools == "all" || tools.split(',').any(|x| x.trim() == t);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -206,6 +206,10 @@ fn main() -> ExitCode {
             }));
         }
 
+        if runs == 0 {
+            println!("sites written into {}; no runs", root.display());
+            continue;
+        }
         let logs = root.join("logs");
         std::fs::create_dir_all(&logs).expect("a log folder");
         let out_n = out_base.path().join(n.to_string());
