@@ -473,7 +473,7 @@ fn body(rng: &mut Rng, ctx: &Ctx) -> String {
 fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let ctx = Ctx::new(shape, program_id(i), i * 13 + 5);
     let mut out = format!(
-        "---\ntitle: \"Program {i}\"\nsummary: \"The {} {} program number {i}.\"\ndesignation: {}\nfields: [{}]\nestablished: {{ value: {}, cite: \"{}\" }}\nagency: Ministry {}\n",
+        "---\ntitle: \"Program {i}\"\nupdated: 2024-05-01\nsummary: \"The {} {} program number {i}.\"\ndesignation: {}\nfields: [{}]\nestablished: {{ value: {}, cite: \"{}\" }}\nagency: Ministry {}\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(PROGRAM_DESIGNATIONS),
@@ -482,7 +482,7 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         ctx.cite(rng),
         rng.below(20)
     );
-    if i > 0 && i % 3 == 0 {
+    if i > 0 && i.is_multiple_of(3) {
         let _ = writeln!(out, "predecessor: {}", program_id(i - 1));
     }
     out.push_str("---\n");
@@ -494,7 +494,7 @@ fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let ctx = Ctx::new(shape, park_id(i), i * 7);
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
-        "---\ntitle: \"Park {i}\"\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
+        "---\ntitle: \"Park {i}\"\nupdated: 2024-05-01\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(PARK_DESIGNATIONS),
@@ -509,7 +509,7 @@ fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         program_id(rng.below(shape.programs)),
         ctx.cite(rng),
     );
-    if i > 0 && i % 7 == 0 {
+    if i > 0 && i.is_multiple_of(7) {
         let _ = writeln!(out, "part_of: {}", park_id(rng.below(i)));
     }
     out.push_str("---\n");
@@ -521,7 +521,7 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let ctx = Ctx::new(shape, lab_id(i), i * 11 + 3);
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
     let mut out = format!(
-        "---\ntitle: \"Lab {i}\"\nname_zh: \"实验室{i}\"\nsummary: \"A {} {} lab.\"\ndesignation: {}\nprovince: {province}\ncity: City {}\nfields: [{}]\nagency: University {}\npark: {{ value: {}, cite: \"{}\" }}\nprograms: [{}]\nestablished: \"{}-0{}\"\n",
+        "---\ntitle: \"Lab {i}\"\nupdated: 2024-05-01\nname_zh: \"实验室{i}\"\nsummary: \"A {} {} lab.\"\ndesignation: {}\nprovince: {province}\ncity: City {}\nfields: [{}]\nagency: University {}\npark: {{ value: {}, cite: \"{}\" }}\nprograms: [{}]\nestablished: \"{}-0{}\"\n",
         rng.pick(WORDS),
         rng.pick(WORDS),
         rng.pick(LAB_DESIGNATIONS),
@@ -534,7 +534,7 @@ fn lab(i: usize, shape: &Shape, rng: &mut Rng) -> String {
         1990 + rng.below(30),
         rng.below(9) + 1,
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         let _ = writeln!(
             out,
             "related: [{}, {}]",

@@ -7,7 +7,7 @@
 //! number fact-box citations, text citations and ordinary footnotes in one
 //! sequence by first use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// One reference inside a citation group.
@@ -39,6 +39,15 @@ pub fn parse_group(text: &str, base: usize, at_required: bool) -> Result<Vec<Cit
         refs.push(parse_one(part, base + start, at_required)?);
     }
     Ok(refs)
+}
+
+/// How many references a citation group holds (its `;`-separated parts
+/// outside quotes), whether or not they are well formed.
+pub fn count_refs(text: &str) -> usize {
+    split_outside_quotes(text, ';')
+        .iter()
+        .filter(|(p, _)| !p.trim().is_empty())
+        .count()
 }
 
 fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, CiteError> {
@@ -283,34 +292,17 @@ pub fn normalize_for_quotes(text: &str) -> String {
     out
 }
 
-/// The texts of sources that are available locally, normalised for matching.
-#[derive(Debug, Default)]
-pub struct SourceTexts {
-    texts: BTreeMap<String, String>,
-}
-
-impl SourceTexts {
-    pub fn insert(&mut self, source: &str, text: &str) {
-        self.texts
-            .insert(source.to_string(), normalize_for_quotes(text));
-    }
-
-    pub fn has(&self, source: &str) -> bool {
-        self.texts.contains_key(source)
-    }
-
-    /// Whether `quote` occurs in `source`'s text; `None` if the text is not available.
-    pub fn contains(&self, source: &str, quote: &str) -> Option<bool> {
-        let text = self.texts.get(source)?;
-        Some(text.contains(&normalize_for_quotes(quote)))
-    }
-}
+/// A source's text normalised for quote matching.
+pub static NORMALIZE: crate::memo::Query<crate::memo::Digested<str>, String> =
+    crate::memo::Query::new("normalised text", |text| normalize_for_quotes(text));
 
 /// Cited and uncited facts and paragraphs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Coverage {
     pub facts: usize,
     pub cited_facts: usize,
+    /// Facts the atlas supplies itself, marked `editorial: true`.
+    pub editorial_facts: usize,
     pub paragraphs: usize,
     pub cited_paragraphs: usize,
 }
@@ -319,6 +311,7 @@ impl Coverage {
     pub fn add(&mut self, other: Coverage) {
         self.facts += other.facts;
         self.cited_facts += other.cited_facts;
+        self.editorial_facts += other.editorial_facts;
         self.paragraphs += other.paragraphs;
         self.cited_paragraphs += other.cited_paragraphs;
     }
@@ -327,8 +320,9 @@ impl Coverage {
         self.facts + self.paragraphs
     }
 
+    /// Facts and paragraphs accounted for: cited, or marked editorial.
     pub fn cited(&self) -> usize {
-        self.cited_facts + self.cited_paragraphs
+        self.cited_facts + self.editorial_facts + self.cited_paragraphs
     }
 
     /// The share of facts and paragraphs that carry a citation (1 when there is nothing to cite).
@@ -405,10 +399,8 @@ mod tests {
 
     #[test]
     fn quotes_match_after_normalising() {
-        let mut t = SourceTexts::default();
-        t.insert("s", "the “big   science”\nfacilities’ share");
-        assert_eq!(t.contains("s", "\"big science\" facilities'"), Some(true));
-        assert_eq!(t.contains("s", "small science"), Some(false));
-        assert_eq!(t.contains("other", "x"), None);
+        let t = normalize_for_quotes("the “big   science”\nfacilities’ share");
+        assert!(t.contains(&normalize_for_quotes("\"big science\" facilities'")));
+        assert!(!t.contains(&normalize_for_quotes("small science")));
     }
 }

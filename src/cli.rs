@@ -36,7 +36,7 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Base URL of the published site, e.g. https://example.org/atlas/.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::config::parse_base_url)]
         base_url: Option<String>,
     },
     /// Run every check a build runs, and write nothing.
@@ -67,6 +67,9 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Delete an old output a build left (run by `build` in the background).
+    #[command(name = "__remove-trash", hide = true)]
+    RemoveTrash { path: PathBuf },
 }
 
 /// Runs the command line and returns the exit code.
@@ -76,11 +79,14 @@ pub fn main_with(cli: Cli) -> i32 {
         Command::Build { output, base_url } => {
             let started = Instant::now();
             let out = crate::output_dir(&root, output.as_deref());
-            let result = crate::build(&root, &out, &BuildOptions { base_url });
+            let mut result = crate::build(&root, &out, &BuildOptions { base_url });
             report(&result, false);
             if result.diagnostics.has_errors() {
                 eprintln!("build failed; the previous site (if any) is untouched");
                 return EXIT_CONTENT;
+            }
+            if let Some(trash) = result.trash.take() {
+                remove_in_background(trash);
             }
             eprintln!(
                 "built {} files into {} in {} ms",
@@ -100,11 +106,20 @@ pub fn main_with(cli: Cli) -> i32 {
             }
         }
         Command::New { kind, title } => new_entry(&root, &kind, &title),
-        Command::Serve { port, bind } => crate::serve::serve(&crate::serve::ServeOptions {
-            port,
-            bind,
-            ..crate::serve::ServeOptions::new(root)
-        }),
+        Command::Serve { port, bind } => {
+            if let Some(warning) = bind_warning(bind) {
+                eprintln!("{warning}");
+            }
+            crate::serve::serve(&crate::serve::ServeOptions {
+                port,
+                bind,
+                ..crate::serve::ServeOptions::new(root)
+            })
+        }
+        Command::RemoveTrash { path } => {
+            crate::output::remove_trash(&path);
+            EXIT_OK
+        }
         Command::Schema { output } => {
             let dir = output.unwrap_or_else(|| root.join(crate::schema::DEFAULT_DIR));
             match crate::schema::write_schemas(&root, &dir) {
@@ -123,6 +138,43 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
+/// Deletes the old output in a detached process, so the user does not wait
+/// for it (deleting a large tree takes longer than building it); inline if
+/// no process can be started.
+fn remove_in_background(trash: crate::output::Trash) {
+    let Some(path) = trash.path().map(Path::to_path_buf) else {
+        return;
+    };
+    let mut command = match std::env::current_exe() {
+        Ok(exe) => std::process::Command::new(exe),
+        Err(_) => return trash.remove(),
+    };
+    command
+        .arg("__remove-trash")
+        .arg(&path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    // Its own process group: a Ctrl-C meant for the next command does not stop it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    if command.spawn().is_ok() {
+        trash.detach();
+    } else {
+        trash.remove();
+    }
+}
+
+/// A warning when `atlas serve` listens beyond this machine.
+pub fn bind_warning(bind: std::net::IpAddr) -> Option<crate::diag::Diagnostic> {
+    (!bind.is_loopback()).then(|| {
+        crate::diag::Diagnostic::warning(format!(
+            "serving on {bind}: the site and its live-reload endpoint are reachable from other machines"
+        ))
+        .hint("use --bind 127.0.0.1 (the default) to serve this machine only")
+    })
+}
+
 /// Prints diagnostics, entry counts and coverage to stderr.
 fn report(result: &BuildResult, per_entry: bool) {
     let mut err = std::io::stderr().lock();
@@ -137,9 +189,17 @@ fn report(result: &BuildResult, per_entry: bool) {
     }
     let total = result.total_coverage();
     if total.total() > 0 {
+        let editorial = if total.editorial_facts > 0 {
+            format!(
+                " ({} more marked as the atlas's own)",
+                total.editorial_facts
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             err,
-            "citations: {}/{} facts and {}/{} paragraphs cited ({:.1}%)",
+            "citations: {}/{} facts{editorial} and {}/{} paragraphs cited; {:.1}% accounted for",
             total.cited_facts,
             total.facts,
             total.cited_paragraphs,
@@ -172,32 +232,64 @@ fn report(result: &BuildResult, per_entry: bool) {
 
 fn new_entry(root: &Path, kind: &str, title: &str) -> i32 {
     let Some(kind) = Kind::from_name(kind) else {
-        eprintln!("error: unknown kind `{kind}`\n  = hint: use park, program, lab, source or page");
+        eprint!(
+            "{}",
+            crate::diag::Diagnostic::error(format!("unknown kind `{kind}`"))
+                .hint("use park, program, lab, source or page")
+        );
         return EXIT_USAGE;
     };
     let id = crate::load::suggest_id(title);
     let dir = root.join("content").join(kind.folder());
     let path = dir.join(format!("{id}.md"));
-    if path.exists() {
-        eprintln!("error: `{}` already exists", path.display());
-        return EXIT_CONTENT;
-    }
     let text = new_entry_text(kind, title);
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, text)) {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
-        return EXIT_CONTENT;
+    // `create_new`: never replace a file, even one made since we looked.
+    let written = std::fs::create_dir_all(&dir).and_then(|_| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+    });
+    match written {
+        Ok(()) => {
+            println!("{}", path.display());
+            EXIT_OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("error: `{}` already exists", path.display());
+            EXIT_CONTENT
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            EXIT_CONTENT
+        }
     }
-    println!("{}", path.display());
-    EXIT_OK
 }
 
-/// The text of a new entry: every field of the kind, with a comment saying what it is.
+/// The text of a new entry: every field of the kind, with a comment saying
+/// what it is. Values from the user are written by the YAML library, so the
+/// file parses back to exactly what was given, whatever the title holds.
 pub fn new_entry_text(kind: Kind, title: &str) -> String {
     let mut out = format!("---\n{}\n", crate::schema::modeline(kind));
     for f in fields_of(kind) {
-        let value = f.example.replace("{title}", &title.replace('"', "'"));
         let required = if f.required { "required; " } else { "" };
-        out.push_str(&format!("{}: {value}  # {required}{}\n", f.name, f.doc));
+        let comment = format!("# {required}{}", f.doc);
+        let line = if f.example.contains("{title}") {
+            let mut value = yaml_serde::Mapping::new();
+            value.insert(f.name.into(), title.into());
+            yaml_serde::to_string(&value).unwrap_or_else(|_| format!("{}: \"\"\n", f.name))
+        } else {
+            let example = f
+                .example
+                .replace("{today}", &format!("\"{}\"", crate::entry::Date::today()));
+            format!("{}: {example}\n", f.name)
+        };
+        // A value over several lines takes its comment above it.
+        match line.strip_suffix('\n').filter(|l| !l.contains('\n')) {
+            Some(one) => out.push_str(&format!("{one}  {comment}\n")),
+            None => out.push_str(&format!("{comment}\n{line}")),
+        }
     }
     out.push_str("---\n");
     out.push_str("Write the entry here. Cite every fact with its source and locator, e.g. `[@source-id, §1]`.\n");

@@ -9,6 +9,8 @@
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 
+use crate::limits;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,9 +28,15 @@ pub struct Location {
     pub path: String,
     pub line: usize,
     pub col: usize,
-    /// The full text of the line, without its line break.
+    /// The text of the line, without its line break; of a line longer than
+    /// [`limits::DIAGNOSTIC_LINE`] characters only a window around the caret,
+    /// with `…` where it was cut, so a diagnostic's size is bounded whatever
+    /// the line's.
     pub line_text: String,
-    /// How many characters the caret underlines (at least 1).
+    /// The caret's 1-based column in `line_text` (`col` unless the line was cut).
+    pub caret: usize,
+    /// How many characters the caret underlines (at least 1, at most
+    /// [`limits::DIAGNOSTIC_CARET`]).
     pub width: usize,
 }
 
@@ -57,7 +65,7 @@ impl Diagnostic {
     fn new(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            message: message.into(),
+            message: bounded(message.into()),
             location: None,
             label: None,
             hint: None,
@@ -79,12 +87,12 @@ impl Diagnostic {
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(bounded(label.into()));
         self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(bounded(hint.into()));
         self
     }
 
@@ -121,51 +129,104 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn locate(path: &str, text: &str, range: Range<usize>) -> Location {
-    let (line, col) = line_col(text, range.start);
-    let start = range.start.min(text.len());
-    let line_start = text[..floor_boundary(text, start)]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let line_text = text[line_start..line_end]
-        .trim_end_matches('\r')
-        .to_string();
+    let start = floor_boundary(text, range.start);
+    let (line, col) = line_col(text, start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     // The caret covers the range but never runs past the end of the line.
-    let end = range.end.clamp(start, line_end);
-    let width = text[floor_boundary(text, start)..floor_boundary(text, end)]
+    let end = floor_boundary(text, range.end.clamp(start, line_end));
+    let width = text[start..end]
         .chars()
         .count()
-        .max(1);
+        .clamp(1, limits::DIAGNOSTIC_CARET);
+    let line_str = text[line_start..line_end].trim_end_matches('\r');
+    let caret_byte = (start - line_start).min(line_str.len());
+    let (line_text, caret) = window(line_str, caret_byte, col, width);
     Location {
         path: path.to_string(),
         line,
         col,
         line_text,
+        caret,
         width,
     }
 }
 
 /// A long line cut to a window around the caret, so the caret stays on
-/// screen: returns the text shown and the caret's column in it.
-fn window(line: &str, col: usize, width: usize) -> (String, usize) {
-    const MAX: usize = 100;
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= MAX {
+/// screen and a diagnostic stays small: returns the text kept and the
+/// caret's column in it. `caret_byte` is the caret's byte offset in `line`
+/// and `col` its 1-based column; `width` how many characters it underlines.
+fn window(line: &str, caret_byte: usize, col: usize, width: usize) -> (String, usize) {
+    if line.chars().nth(limits::DIAGNOSTIC_LINE).is_none() {
         return (line.to_string(), col);
     }
-    let start = col.saturating_sub(40).min(chars.len());
-    let end = (col + width.max(20) + 40).min(chars.len());
-    let mut shown = String::new();
-    if start > 0 {
+    // Up to 40 characters before the caret, the underline (at least 20) and 40 after.
+    let back = (col - 1).min(39);
+    let from = match back {
+        0 => caret_byte,
+        n => line[..caret_byte]
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i),
+    };
+    let ahead = width.max(20) + 41;
+    let to = line[caret_byte..]
+        .char_indices()
+        .nth(ahead)
+        .map_or(line.len(), |(i, _)| caret_byte + i);
+    let cut_before = from > 0;
+    let mut shown = String::with_capacity(to - from + 6);
+    if cut_before {
         shown.push('…');
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    shown.push_str(&line[from..to]);
+    if to < line.len() {
         shown.push('…');
     }
-    (shown, col - start + usize::from(start > 0))
+    (shown, back + 1 + usize::from(cut_before))
+}
+
+/// `text` cut to [`limits::DIAGNOSTIC_TEXT`] characters.
+fn bounded(mut text: String) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(limits::DIAGNOSTIC_TEXT) {
+        let rest = text[cut..].chars().count();
+        text.truncate(cut);
+        let _ = write!(text, "… ({rest} more characters)");
+    }
+    text
+}
+
+/// User text made safe to print: control characters (escape sequences
+/// would reach the terminal raw) and bidirectional overrides (which make
+/// text read differently from what it is) shown as `\u{1b}`; line breaks
+/// and tabs are kept where `keep_breaks`.
+pub fn escape(text: &str, keep_breaks: bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c, keep_breaks)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c, keep_breaks);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char, keep_breaks: bool) -> bool {
+    (c.is_control() && !(keep_breaks && matches!(c, '\n' | '\t')))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Pushes `c`, escaped if it must be; returns how many characters it took.
+fn push_escaped(out: &mut String, c: char, keep_breaks: bool) -> usize {
+    if needs_escape(c, keep_breaks) {
+        let before = out.len();
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        out.len() - before
+    } else {
+        out.push(c);
+        1
+    }
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -193,39 +254,39 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{severity}: {}", self.message)?;
+        writeln!(f, "{severity}: {}", escape(&self.message, true))?;
         let gutter = self
             .location
             .as_ref()
             .map_or(1, |l| l.line.to_string().len());
         let pad = " ".repeat(gutter);
+        let label = self.label.as_deref().map(|l| escape(l, true));
         match (&self.location, &self.path) {
             (Some(loc), _) => {
-                writeln!(f, "{pad}--> {}:{}:{}", loc.path, loc.line, loc.col)?;
+                writeln!(
+                    f,
+                    "{pad}--> {}:{}:{}",
+                    escape(&loc.path, false),
+                    loc.line,
+                    loc.col
+                )?;
                 writeln!(f, "{pad} |")?;
-                let (shown, col) = window(&loc.line_text.replace('\t', " "), loc.col, loc.width);
+                let (shown, lead, width) = caret_line(loc);
                 writeln!(f, "{} | {}", loc.line, shown)?;
-                let mut marker = String::new();
-                let lead: String = shown.chars().take(col - 1).collect();
-                let _ = write!(
-                    marker,
-                    "{}{}",
-                    " ".repeat(lead.chars().count()),
-                    "^".repeat(loc.width)
-                );
-                if let Some(label) = &self.label {
+                let mut marker = format!("{}{}", " ".repeat(lead), "^".repeat(width));
+                if let Some(label) = &label {
                     let _ = write!(marker, " {label}");
                 }
                 writeln!(f, "{pad} | {marker}")?;
             }
             (None, Some(path)) => {
-                writeln!(f, "{pad}--> {path}")?;
-                if let Some(label) = &self.label {
+                writeln!(f, "{pad}--> {}", escape(path, false))?;
+                if let Some(label) = &label {
                     writeln!(f, "{pad} = note: {label}")?;
                 }
             }
             (None, None) => {
-                if let Some(label) = &self.label {
+                if let Some(label) = &label {
                     writeln!(f, "{pad} = note: {label}")?;
                 }
             }
@@ -234,10 +295,38 @@ impl fmt::Display for Diagnostic {
             if self.location.is_some() {
                 writeln!(f, "{pad} |")?;
             }
-            writeln!(f, "{pad} = hint: {hint}")?;
+            writeln!(f, "{pad} = hint: {}", escape(hint, true))?;
         }
         Ok(())
     }
+}
+
+/// The line as printed (tabs as spaces, control characters escaped), the
+/// number of columns before the caret and the caret's width, both counted
+/// in printed characters so the caret stays under its text.
+fn caret_line(loc: &Location) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(loc.line_text.len());
+    let (mut lead, mut width) = (0, 0);
+    let under = loc.caret..loc.caret + loc.width;
+    for (i, c) in loc.line_text.chars().enumerate() {
+        let taken = if c == '\t' {
+            shown.push(' ');
+            1
+        } else {
+            push_escaped(&mut shown, c, false)
+        };
+        if i + 1 < loc.caret {
+            lead += taken;
+        } else if under.contains(&(i + 1)) {
+            width += taken;
+        }
+    }
+    // A caret past the end of the line (a missing value) still shows.
+    let past = under
+        .end
+        .saturating_sub(loc.line_text.chars().count() + 1)
+        .min(loc.width);
+    (shown, lead, (width + past).max(1))
 }
 
 /// The problems collected by a run.
@@ -294,11 +383,34 @@ impl Diagnostics {
         self.render_where(Diagnostic::is_error)
     }
 
+    /// Renders the diagnostics `keep` accepts, at most
+    /// [`limits::DIAGNOSTICS_PER_FILE`] per file and a count of the rest.
     fn render_where(&self, keep: impl Fn(&Diagnostic) -> bool) -> String {
         let mut out = String::new();
+        let (mut file, mut shown, mut hidden) = (None, 0, 0);
+        let more = |out: &mut String, file: Option<&str>, hidden: usize| {
+            if let (Some(path), 1..) = (file, hidden) {
+                let s = if hidden == 1 { "" } else { "s" };
+                let _ = writeln!(
+                    out,
+                    "... and {hidden} more problem{s} in `{}`\n",
+                    escape(path, false)
+                );
+            }
+        };
         for d in self.sorted().into_iter().filter(|d| keep(d)) {
+            if d.path.as_deref() != file {
+                more(&mut out, file, hidden);
+                (file, shown, hidden) = (d.path.as_deref(), 0, 0);
+            }
+            if file.is_some() && shown == limits::DIAGNOSTICS_PER_FILE {
+                hidden += 1;
+                continue;
+            }
+            shown += 1;
             let _ = writeln!(out, "{d}");
         }
+        more(&mut out, file, hidden);
         out
     }
 }
@@ -354,6 +466,106 @@ mod tests {
                         |           ^^^^^^^^^^^ no source with this id\n  |\n  \
                         = hint: did you mean `merics-2023`?\n";
         assert_eq!(d.to_string(), expected);
+    }
+
+    /// The rendering before lines were cut when located: the whole line
+    /// kept, cut when printed.
+    fn window_when_printed(line: &str, col: usize, width: usize) -> (String, usize) {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() <= 100 {
+            return (line.to_string(), col);
+        }
+        let start = col.saturating_sub(40).min(chars.len());
+        let end = (col + width.max(20) + 40).min(chars.len());
+        let mut shown = String::new();
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.extend(&chars[start..end]);
+        if end < chars.len() {
+            shown.push('…');
+        }
+        (shown, col - start + usize::from(start > 0))
+    }
+
+    #[test]
+    fn long_lines_are_cut_when_located_as_they_were_when_printed() {
+        let lines = [
+            "short line".to_string(),
+            "é".repeat(100),
+            "é".repeat(101),
+            format!("{}x{}", "中".repeat(30), "a".repeat(300)),
+            format!("{}x{}", "a".repeat(300), "b".repeat(10)),
+            format!("{}x", "a".repeat(150)),
+        ];
+        for line in &lines {
+            let n = line.chars().count();
+            for col in [1, 2, 39, 40, 41, 42, 60, n / 2, n, n + 1] {
+                let col = col.clamp(1, n + 1);
+                for width in [1, 5, 30, 300] {
+                    let byte = line
+                        .char_indices()
+                        .nth(col - 1)
+                        .map_or(line.len(), |(i, _)| i);
+                    let end = line
+                        .char_indices()
+                        .nth(col - 1 + width)
+                        .map_or(line.len(), |(i, _)| i);
+                    let text = format!("first\n{line}\nlast");
+                    let loc = locate("f", &text, 6 + byte..6 + end);
+                    let width = loc.width;
+                    assert_eq!(
+                        (loc.line_text.clone(), loc.caret),
+                        window_when_printed(line, col, width),
+                        "col {col} width {width} of a line of {n}"
+                    );
+                    assert!(loc.line_text.chars().count() <= 100 + 2 * 40 + 200 + 2);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_range_on_a_huge_line_keeps_a_small_location() {
+        let line = "x, ".repeat(100_000);
+        let d = Diagnostic::error("m").at("f", &line, 10..line.len());
+        let loc = d.location.unwrap();
+        assert_eq!(loc.width, limits::DIAGNOSTIC_CARET);
+        assert!(loc.line_text.len() < 400, "{}", loc.line_text.len());
+        let long = Diagnostic::error("y".repeat(50_000)).hint("z".repeat(5_000));
+        assert!(long.message.len() < 2_100 && long.message.ends_with("… (48000 more characters)"));
+        assert!(long.hint.unwrap().len() < 2_100);
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_with_the_caret_under_its_text() {
+        let text = "title: \u{1b}[31mred \u{202e}x: [\n";
+        let at = text.find('x').unwrap();
+        let d = Diagnostic::error("bad \u{1b}[2J\nnext")
+            .at("content/\u{7}p.md", text, at..at + 1)
+            .label("here \u{1b}")
+            .hint("fix \u{9b}31m");
+        let expected = "error: bad \\u{1b}[2J\nnext\n \
+                        --> content/\\u{7}p.md:1:18\n  |\n\
+                        1 | title: \\u{1b}[31mred \\u{202e}x: [\n  \
+                        |                              ^ here \\u{1b}\n  |\n  \
+                        = hint: fix \\u{9b}31m\n";
+        assert_eq!(d.to_string(), expected);
+        assert!(!d.to_string().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn at_most_fifty_problems_per_file_are_shown() {
+        let mut diags = Diagnostics::default();
+        for i in 0..53 {
+            diags.push(Diagnostic::error(format!("problem {i:02}")).in_file("content/a.md"));
+        }
+        diags.push(Diagnostic::warning("other").in_file("content/b.md"));
+        let out = diags.render();
+        assert!(out.contains("problem 49"), "{out}");
+        assert!(!out.contains("problem 50"), "{out}");
+        assert!(out.contains("error: problem 49\n --> content/a.md\n\n... and 3 more problems in `content/a.md`\n\nwarning: other\n"), "{out}");
+        assert_eq!(diags.error_count(), 53);
     }
 
     #[test]

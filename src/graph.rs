@@ -4,20 +4,20 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::entry::{Entry, Fact, Kind};
+use crate::entry::{Fact, Head, Kind};
 use crate::load::suggest_id;
+use crate::memo::{Digested, Query};
 
 /// Kinds of relation. Each is declared on one side and shown on both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rel {
-    /// lab -> park it is in
+    /// lab or institution -> park it is in
     Park,
-    /// park or lab -> program
+    /// park, lab or institution -> program
     Program,
-    /// x -> larger x
+    /// x -> larger x (or a lab -> the institution it belongs to)
     PartOf,
     /// program -> program it replaced
     Predecessor,
@@ -59,8 +59,10 @@ impl Rel {
     /// Heading on the target's page, given the kind of the entries listed.
     pub fn inverse_label(self, from: Kind) -> &'static str {
         match (self, from) {
+            (Rel::Park, Kind::Institution) => "Institutions here",
             (Rel::Park, _) => "Labs and facilities here",
             (Rel::Program, Kind::Park) => "Parks and zones",
+            (Rel::Program, Kind::Institution) => "Institutions",
             (Rel::Program, _) => "Labs and facilities",
             (Rel::PartOf, _) => "Includes",
             (Rel::Predecessor, _) => "Succeeded by",
@@ -72,7 +74,7 @@ impl Rel {
         match self {
             Rel::Park => to == Kind::Park,
             Rel::Program => to == Kind::Program,
-            Rel::PartOf => to == from,
+            Rel::PartOf => to == from || (from == Kind::Lab && to == Kind::Institution),
             Rel::Predecessor => to == Kind::Program,
             Rel::Related => to.is_item(),
         }
@@ -133,12 +135,12 @@ pub struct Term {
     pub entries: Vec<usize>,
 }
 
-/// Everything the site is made of, resolved.
+/// Everything the site is made of, resolved: the heads of all entries (their
+/// front matter, never their bodies), ids, relations and taxonomies.
 #[derive(Debug, Default, Clone)]
 pub struct Atlas {
     /// Sorted by kind, then id: the order of every listing.
-    /// Shared with the incremental cache, which keeps them between runs.
-    pub entries: Vec<Arc<Entry>>,
+    pub entries: Vec<Digested<Head>>,
     pub index: FxHashMap<String, usize>,
     pub links: Vec<Link>,
     /// For each entry, indexes into `links` where it is the source.
@@ -167,10 +169,28 @@ const RESERVED: &[&str] = &[
     "bibliography",
 ];
 
+/// What the atlas is assembled from: every entry's head, and the labels of
+/// the vocabularies.
+#[derive(Hash)]
+pub struct AtlasInput {
+    pub heads: Vec<Digested<Head>>,
+    pub labels: Digested<crate::config::Taxonomies>,
+}
+
+/// The atlas with the problems found assembling it.
+pub type Assembled = (Atlas, Vec<Diagnostic>);
+
+/// Assembling the atlas, from heads only: editing a body never does it again.
+pub static ASSEMBLE: Query<AtlasInput, Assembled> = Query::new("atlas", |input| {
+    let mut diags = Diagnostics::default();
+    let atlas = Atlas::assemble(input.heads.clone(), &input.labels, &mut diags);
+    (atlas, diags.into_iter().collect())
+});
+
 impl Atlas {
     /// Checks ids and resolves relations and taxonomies.
     pub fn assemble(
-        mut entries: Vec<Arc<Entry>>,
+        mut entries: Vec<Digested<Head>>,
         labels: &crate::config::Taxonomies,
         diags: &mut Diagnostics,
     ) -> Atlas {
@@ -243,11 +263,11 @@ impl Atlas {
         self.links = links;
     }
 
-    fn resolve(&self, entry: &Entry, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
+    fn resolve(&self, entry: &Head, rel: Rel, id: &str, diags: &mut Diagnostics) -> Option<usize> {
         // Where the id is written, looked up only for a message.
         let at = |d: Diagnostic| {
-            let span = entry.keys.find_in(&entry.text, rel.key(), id);
-            d.at(&entry.path, &entry.text, span)
+            let span = entry.keys.find_in(&entry.front, rel.key(), id);
+            d.at(&entry.path, &entry.front, span)
         };
         let Some(&to) = self.index.get(id) else {
             let mut d = at(Diagnostic::error(format!(
@@ -294,8 +314,13 @@ impl Atlas {
         did_you_mean(id, self.entries.iter().map(|e| e.id.as_str()))
     }
 
-    pub fn get(&self, id: &str) -> Option<&Entry> {
+    pub fn get(&self, id: &str) -> Option<&Head> {
         self.index.get(id).map(|&i| &*self.entries[i])
+    }
+
+    /// The ids of all entries, in atlas order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.id.as_str())
     }
 
     fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies) {
@@ -367,7 +392,50 @@ fn target_kind_hint(rel: Rel, from: Kind) -> &'static str {
     match rel {
         Rel::Park => "park",
         Rel::Program | Rel::Predecessor => "program",
+        Rel::PartOf if from == Kind::Lab => "lab or institution",
         Rel::PartOf => from.name(),
-        Rel::Related => "park, program or lab",
+        Rel::Related => "park, program, lab or institution",
+    }
+}
+
+/// What other entries' pages may know of an entry, to link to it and name
+/// it: small, and digested by content, so a change to the entry that leaves
+/// it as it was changes no other page.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct Summary {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// A source's short reference (`Grasten & Haakonsson 2023`); else empty.
+    pub short: String,
+    /// The site folder of its page (`parks/x/`).
+    pub url_path: String,
+}
+
+/// An entry's summary, from its head.
+pub static SUMMARY: Query<Digested<Head>, Summary> =
+    Query::with_cutoff("summary", |head| Summary {
+        id: head.id.clone(),
+        kind: head.kind,
+        title: head.title().to_string(),
+        short: head.source().map(|s| s.short.clone()).unwrap_or_default(),
+        url_path: head.url_path(),
+    });
+
+/// Every id with its kind, for "did you mean" hints: given to a step only
+/// when one of its look-ups failed, so the others do not depend on it.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct Names(pub Vec<(String, Kind)>);
+
+impl Names {
+    /// The closest id to `id` (of `kind`, if given).
+    pub fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str> {
+        did_you_mean(
+            id,
+            self.0
+                .iter()
+                .filter(|(_, k)| kind.is_none_or(|want| *k == want))
+                .map(|(n, _)| n.as_str()),
+        )
     }
 }

@@ -3,16 +3,24 @@
 //! The build pipeline, in order (types flow one way):
 //!
 //! 1. [`config`]: `atlas.toml` -> [`Config`].
-//! 2. [`load`]: `content/` -> [`load::SourceFile`]s (path, kind, id, text).
-//! 3. [`entry`]: each file -> a validated [`entry::Entry`] (front matter
-//!    split with offsets, YAML parsed, every key checked), in parallel.
-//! 4. [`graph`]: entries -> the [`graph::Atlas`]: ids checked, relations
+//! 2. [`inputs`] and [`load`]: `content/` -> [`load::SourceFile`]s (path,
+//!    kind, id, digested text), reusing unchanged texts while serving.
+//! 3. [`entry`]: each file -> a validated [`entry::Entry`]: its head (front
+//!    matter split with offsets, YAML parsed, every key checked) and body.
+//! 4. [`graph`]: the heads -> the [`graph::Atlas`]: ids checked, relations
 //!    resolved in both directions, taxonomies grouped.
-//! 5. [`geo`]: `geodata/` -> site locations joined to entries, validated.
-//! 6. [`render`]: each entry prepared (fact box, [`markdown`] body, notes via
-//!    [`cite`]) in parallel; quotes checked; pages planned; every page
-//!    rendered with Tera in parallel.
-//! 7. [`output`]: files written into a fresh folder and swapped into place.
+//! 5. [`geo`]: `geodata/` -> the base map, and site locations joined to
+//!    entries and validated.
+//! 6. [`prepare`]: each entry -> its fact box, [`markdown`] body, relations
+//!    and notes (via [`cite`]); quotes checked against the sources' texts.
+//! 7. [`pages`]: every page and file of the site, each made from one input
+//!    value with a [`theme`] template, handed to a sink as it is made:
+//!    [`output`] writes them into a fresh folder swapped into place.
+//!
+//! Every derived value is a [`memo::Query`]: a plain function of one input
+//! value, keyed by that value's digest. `build` keeps nothing between runs;
+//! `serve` keeps everything and makes again only what an edit changed. Both
+//! run this same code.
 //!
 //! Every stage collects [`diag::Diagnostic`]s instead of stopping at the first
 //! problem; the build writes nothing if any is an error.
@@ -22,32 +30,64 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod entry;
+pub mod fsio;
 pub mod geo;
 pub mod graph;
 pub mod highlight;
-pub mod incremental;
+pub mod inputs;
+pub mod kind;
+pub mod limits;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod output;
-pub mod render;
+pub mod pages;
+pub mod prepare;
 pub mod schema;
 pub mod serve;
+pub mod theme;
 pub mod timing;
+pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use rayon::prelude::*;
 
 pub use config::Config;
 use diag::{Diagnostic, Diagnostics};
-use entry::Kind;
+use entry::{Entry, Kind};
+use graph::{ASSEMBLE, AtlasInput, Names, SUMMARY};
+use memo::{Digested, Memo, Query};
+use pages::{Depth, PageConfig};
+use prepare::{PREPARE, PrepareConfig, PrepareInput, Prepared, REFS, RelationInput};
 
-/// What a run produced: the files (if it got that far), counts, coverage, problems.
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path inside the output folder, with `/` separators.
+    pub path: String,
+    /// Shared, so the memo and the server keep it without copies.
+    pub bytes: Bytes,
+}
+
+/// What a run produced: the files (when collected), counts, coverage,
+/// problems.
 #[derive(Debug, Default)]
 pub struct BuildResult {
-    pub files: Vec<render::OutputFile>,
+    /// The files, sorted by path, when the run collected them.
+    pub files: Vec<OutputFile>,
+    /// How many files the run made.
+    pub file_count: usize,
     pub counts: BTreeMap<&'static str, usize>,
     pub coverage: BTreeMap<String, cite::Coverage>,
     pub diagnostics: Diagnostics,
+    /// How each query was answered (from the memo, or made).
+    pub stats: memo::Stats,
+    /// The previous output, replaced by this build: deleted when dropped.
+    pub trash: Option<output::Trash>,
 }
 
 impl BuildResult {
@@ -68,18 +108,123 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
-/// Runs steps 1–6: everything but writing. The files are complete only if
-/// there are no errors.
-pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
-    run_with(root, options, &mut incremental::Cache::off())
+/// What a run keeps for the next: the memo of every query's results and the
+/// files as read. A build's session keeps nothing.
+pub struct Session {
+    pub memo: Memo,
+    pub inputs: inputs::Inputs,
 }
 
-/// [`run`], reusing what `cache` kept from the previous run where the inputs
-/// are unchanged (see [`incremental`]); the result is the same.
+impl Session {
+    /// A session for one run: keeps nothing.
+    pub fn fresh() -> Session {
+        Session {
+            memo: Memo::transient(),
+            inputs: inputs::Inputs::fresh(),
+        }
+    }
+
+    /// A session whose runs make only what changed since the last (`serve`).
+    pub fn persistent() -> Session {
+        Session {
+            memo: Memo::persistent(),
+            inputs: inputs::Inputs::persistent(),
+        }
+    }
+}
+
+/// Where a run's files go as they are made: a folder being written, the
+/// server's memory, or nowhere (`check`). Called from many threads.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic>;
+}
+
+/// A sink that keeps the files, for [`run`].
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(OutputFile {
+                path: path.to_string(),
+                bytes: bytes.clone(),
+            });
+        Ok(())
+    }
+}
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// A sink that drops every file (`atlas check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &Bytes) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// Runs the pipeline and keeps the files in memory: everything but writing.
+/// The files are complete only if there are no errors.
+pub fn run(root: &Path, options: &BuildOptions) -> BuildResult {
+    let collect = Collect::default();
+    let mut result = run_with(root, options, &mut Session::fresh(), &collect);
+    result.files = collect.into_files();
+    result
+}
+
+/// Runs the pipeline on a session, handing each file to `sink` as it is made.
 pub fn run_with(
     root: &Path,
     options: &BuildOptions,
-    cache: &mut incremental::Cache,
+    session: &mut Session,
+    sink: &dyn Sink,
+) -> BuildResult {
+    session.inputs.begin();
+    let result = pipeline(root, options, session, sink);
+    session.inputs.end();
+    let mut result = result;
+    result.stats = session.memo.sweep();
+    result
+}
+
+/// What parsing a file reads: its identity and text, and the vocabularies
+/// its terms are checked against.
+#[derive(Hash)]
+struct ParseInput {
+    path: String,
+    kind: Kind,
+    id: String,
+    text: Digested<str>,
+    vocabulary: Digested<config::Taxonomies>,
+}
+
+static PARSE: Query<ParseInput, (Option<Entry>, Vec<Diagnostic>)> = Query::new("parse", |input| {
+    let file = load::SourceFile {
+        path: input.path.clone(),
+        kind: input.kind,
+        id: input.id.clone(),
+        text: input.text.clone(),
+        stamp: (0, None),
+    };
+    entry::parse_entry(&file, &input.vocabulary)
+});
+
+fn pipeline(
+    root: &Path,
+    options: &BuildOptions,
+    session: &mut Session,
+    sink: &dyn Sink,
 ) -> BuildResult {
     let mut result = BuildResult::default();
     let mut clock = timing::Clock::start();
@@ -98,56 +243,313 @@ pub fn run_with(
             format!("{base}/")
         };
     }
-    let files = cache.load(root, diags);
+    let memo = &session.memo;
+    let files = session.inputs.content(root, diags);
     clock.lap("load");
-    let parsed: Vec<(Option<std::sync::Arc<entry::Entry>>, Vec<Diagnostic>)> =
-        cache.parse(&files, &config);
-    clock.lap("parse");
-    let mut entries = Vec::with_capacity(parsed.len());
-    for (e, d) in parsed {
-        diags.extend(d);
-        entries.extend(e);
+
+    // 3. Parse.
+    let vocabulary = Digested::new(config.taxonomies.clone());
+    let parsed: Vec<Digested<(Option<Entry>, Vec<Diagnostic>)>> = files
+        .par_iter()
+        .map(|f| {
+            let input = ParseInput {
+                path: f.path.clone(),
+                kind: f.kind,
+                id: f.id.clone(),
+                text: f.text.clone(),
+                vocabulary: vocabulary.clone(),
+            };
+            memo.get(&PARSE, &input)
+        })
+        .collect();
+    let mut by_path: rustc_hash::FxHashMap<&str, &Entry> = Default::default();
+    for p in &parsed {
+        diags.extend(p.1.iter().cloned());
+        if let Some(e) = &p.0 {
+            by_path.insert(e.path(), e);
+        }
     }
-    let atlas = cache.assemble(entries, &config, diags);
-    clock.lap("graph");
+    clock.lap("parse");
+
+    // 4. The atlas, from heads.
+    let heads = parsed
+        .iter()
+        .filter_map(|p| p.0.as_ref().map(|e| e.head.clone()))
+        .collect();
+    let assembled = memo.get(
+        &ASSEMBLE,
+        &AtlasInput {
+            heads,
+            labels: vocabulary.clone(),
+        },
+    );
+    let atlas = &assembled.0;
+    diags.extend(assembled.1.iter().cloned());
+    let entries: Vec<&Entry> = atlas
+        .entries
+        .iter()
+        .map(|h| by_path[h.path.as_str()])
+        .collect();
     for kind in Kind::ALL {
         result
             .counts
             .insert(kind.folder(), atlas.of_kind(kind).count());
     }
-    let geo = cache.geo(root, &atlas, diags);
+    clock.lap("graph");
+
+    // 5. Geodata.
+    let inputs = &mut session.inputs;
+    let reader = fsio::Reader::new(root);
+    let geo_files = geo::GeoFiles::read(
+        root,
+        &reader,
+        |found, rel| inputs.read(&reader, found.path(), rel, limits::GEODATA),
+        diags,
+    );
+    let placed: geo::Placed = atlas
+        .entries
+        .iter()
+        .map(|h| (h.id.clone(), h.kind, h.item().is_none_or(|m| m.in_china())))
+        .collect();
+    let geo = geo::Geo {
+        base: memo.get(&geo::BASE, &geo_files.base),
+        sites: memo.get(
+            &geo::SITES,
+            &geo::SitesInput {
+                files: geo_files.sites,
+                placed: Digested::new(placed),
+            },
+        ),
+    };
+    diags.extend(geo.base.diags.iter().cloned());
+    diags.extend(geo.sites.diags.iter().cloned());
     clock.lap("geo");
-    let texts = load_source_texts(root, &config, &atlas, diags);
-    clock.lap("source texts");
-    let theme = match render::Theme::load(root, &config.theme) {
+
+    // 6. Prepare.
+    let summaries: Vec<Digested<graph::Summary>> = atlas
+        .entries
+        .par_iter()
+        .map(|h| memo.get(&SUMMARY, h))
+        .collect();
+    let index_html = config.index_html_links;
+    let cards: [Vec<Digested<views::Card>>; 3] = [Depth::Root, Depth::One, Depth::Two].map(|d| {
+        atlas
+            .entries
+            .par_iter()
+            .map(|h| {
+                memo.get(
+                    &views::CARD,
+                    &views::CardInput {
+                        head: h.clone(),
+                        root: d.root(),
+                        index_html,
+                        labels: vocabulary.clone(),
+                    },
+                )
+            })
+            .collect()
+    });
+    let prepare_config = Digested::new(PrepareConfig {
+        index_html,
+        allow_html: config.allow_html,
+        labels: config.taxonomies.clone(),
+    });
+    let names = std::sync::OnceLock::new();
+    let all_names = || {
+        names
+            .get_or_init(|| {
+                Digested::new(Names(
+                    atlas
+                        .entries
+                        .iter()
+                        .map(|h| (h.id.clone(), h.kind))
+                        .collect(),
+                ))
+            })
+            .clone()
+    };
+    let prepared: Vec<Digested<Prepared>> = entries
+        .par_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let refs = memo.get(&REFS, *entry);
+            let found: Vec<(String, Option<Digested<graph::Summary>>)> = refs
+                .iter()
+                .map(|id| {
+                    (
+                        id.clone(),
+                        atlas.index.get(id).map(|&j| summaries[j].clone()),
+                    )
+                })
+                .collect();
+            let names = found.iter().any(|(_, s)| s.is_none()).then(all_names);
+            let mut relations = Vec::new();
+            for (outgoing, links) in [(true, &atlas.outgoing[i]), (false, &atlas.incoming[i])] {
+                for &l in links {
+                    let link = &atlas.links[l];
+                    let other = if outgoing { link.to } else { link.from };
+                    relations.push(RelationInput {
+                        rel: link.rel,
+                        outgoing,
+                        card: cards[Depth::Two as usize][other].clone(),
+                        other_kind: atlas.entries[other].kind,
+                        cite: if outgoing { link.cite.clone() } else { None },
+                    });
+                }
+            }
+            let input = PrepareInput {
+                entry: (*entry).clone(),
+                config: prepare_config.clone(),
+                found,
+                names,
+                relations,
+            };
+            memo.get(&PREPARE, &input)
+        })
+        .collect();
+    clock.lap("prepare");
+
+    // Checks over prepared entries.
+    let texts = source_texts(root, &config, atlas, &mut session.inputs, memo, diags);
+    for (i, p) in prepared.iter().enumerate() {
+        diags.extend(p.diags.iter().cloned());
+        let head = &atlas.entries[i];
+        if head.kind.is_item() {
+            result.coverage.insert(head.id.clone(), p.coverage);
+        }
+    }
+    let quote_diags: Vec<Digested<Vec<Diagnostic>>> = prepared
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.cites.iter().any(|(_, _, r)| r.quote.is_some()))
+        .map(|(i, p)| {
+            let mut sources: Vec<(String, Option<Digested<String>>)> = p
+                .cites
+                .iter()
+                .filter(|(_, _, r)| r.quote.is_some())
+                .map(|(_, _, r)| (r.source.clone(), texts.get(&r.source).cloned()))
+                .collect();
+            sources.sort_by(|a, b| a.0.cmp(&b.0));
+            sources.dedup_by(|a, b| a.0 == b.0);
+            memo.get(
+                &prepare::QUOTES,
+                &prepare::QuoteInput {
+                    path: entries[i].path().to_string(),
+                    text: entries[i].text.clone(),
+                    prepared: p.clone(),
+                    sources,
+                },
+            )
+        })
+        .collect();
+    for d in &quote_diags {
+        diags.extend(d.iter().cloned());
+    }
+    check_unused_sources(atlas, &prepared, diags);
+    check_coverage(&config, &mut result);
+    let diags = &mut result.diagnostics;
+    clock.lap("checks");
+
+    // 7. Pages.
+    let theme = match theme::Theme::load(root, &config.theme) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
             return result;
         }
     };
-    clock.lap("theme");
-    let rendered = render::render_site(&atlas, &config, &theme, &texts, &geo, diags, cache);
-    result.files = rendered.files;
-    result.coverage = rendered.coverage;
-    check_coverage(&config, &mut result);
+    let compiled = memo.get(&theme::COMPILE, &Digested::new(theme));
+    let compiled = match &*compiled {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d.clone());
+            return result;
+        }
+    };
+    let page_config = Digested::new(PageConfig {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        language: config.language.clone(),
+        index_html,
+        edit_url: config.edit_url.clone(),
+        labels: config.taxonomies.clone(),
+    });
+    let site_view = memo.get(
+        &views::SITE_VIEW,
+        &views::SiteInput::of(atlas, &cards[0], page_config.clone()),
+    );
+    let site = pages::Site {
+        memo,
+        config: page_config,
+        atlas,
+        prepared: &prepared,
+        cards: &cards,
+        view: site_view,
+        geo: &geo,
+        theme: compiled,
+    };
+    let jobs = pages::plan(&site);
+    clock.lap("plan");
+    let problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let made = job.make();
+            match &*made {
+                Ok(bytes) => sink.put(&job.path, bytes).err(),
+                Err(d) => Some(d.clone()),
+            }
+        })
+        .collect();
+    // The same template error on a thousand pages is one problem.
+    let mut reported = std::collections::HashSet::new();
+    for d in problems {
+        if reported.insert(d.to_string()) {
+            diags.push(d);
+        }
+    }
+    result.file_count = jobs.len();
+    clock.lap("render");
     result
 }
 
-/// Runs the pipeline and, if there are no errors, writes the site to `out`.
+/// Runs the pipeline, writing each file into a staging folder as it is
+/// made, and, if there are no errors, swaps the site into place at `out`
+/// (see [`output`]); the previous output comes back as the result's trash.
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> BuildResult {
+    let mut result = BuildResult::default();
     if let Err(d) = output::check_output_path(root, out) {
-        let mut result = BuildResult::default();
         result.diagnostics.push(d);
         return result;
     }
-    let mut result = run(root, options);
-    if !result.diagnostics.has_errors()
-        && let Err(d) = output::write_site(root, out, &result.files)
-    {
-        result.diagnostics.push(d);
+    let keep = Config::load(root)
+        .map(|c| c.output_keep)
+        .unwrap_or_else(|_| config::default_keep());
+    let staging = match output::Staging::begin(root, out, &keep) {
+        Ok(s) => s,
+        Err(d) => {
+            result.diagnostics.push(d);
+            return result;
+        }
+    };
+    let sink = Staged(&staging);
+    result = run_with(root, options, &mut Session::fresh(), &sink);
+    if !result.diagnostics.has_errors() {
+        match staging.commit() {
+            Ok(trash) => result.trash = Some(trash),
+            Err(d) => result.diagnostics.push(d),
+        }
     }
     result
+}
+
+/// A sink writing into a staging folder.
+struct Staged<'a>(&'a output::Staging);
+
+impl Sink for Staged<'_> {
+    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
+        self.0.write(path, bytes)
+    }
 }
 
 /// The output folder: `--output`, else the config's `output`, relative to `root`.
@@ -163,35 +565,74 @@ pub fn output_dir(root: &Path, cli: Option<&Path>) -> PathBuf {
     }
 }
 
-fn load_source_texts(
+/// The sources' texts that are available, normalised for quote matching,
+/// by source id.
+fn source_texts(
     root: &Path,
     config: &Config,
     atlas: &graph::Atlas,
+    inputs: &mut inputs::Inputs,
+    memo: &Memo,
     diags: &mut Diagnostics,
-) -> cite::SourceTexts {
-    let mut texts = cite::SourceTexts::default();
+) -> BTreeMap<String, Digested<String>> {
+    let mut texts = BTreeMap::new();
     let Some(dir) = &config.sources_text_dir else {
         return texts;
     };
     let dir = root.join(dir);
+    let reader = fsio::Reader::within(root, &dir, "`sources_text_dir`");
     for i in atlas.of_kind(Kind::Source) {
         let e = &atlas.entries[i];
         let Some(name) = e.source().and_then(|s| s.text.as_ref()) else {
             continue;
         };
-        match std::fs::read_to_string(dir.join(name)) {
-            Ok(t) => texts.insert(&e.id, &t),
+        let path = dir.join(name);
+        let rel = load::display_path(root, &path);
+        match inputs.read(&reader, &path, &rel, limits::SOURCE_TEXT) {
+            Ok(t) => {
+                texts.insert(e.id.clone(), memo.get(&cite::NORMALIZE, &t));
+            }
+            Err(err) if !err.is_missing() => diags.push(
+                Diagnostic::error(err.to_string())
+                    .at(&e.path, &e.front, e.keys.value("text"))
+                    .hint(err.hint()),
+            ),
             Err(_) => diags.push(
                 Diagnostic::warning(format!(
                     "text of source `{}` not found; its quotes are not checked",
                     e.id
                 ))
-                .at(&e.path, &e.text, e.keys.value("text"))
+                .at(&e.path, &e.front, e.keys.value("text"))
                 .hint(format!("expected `{name}` in {}", dir.display())),
             ),
         }
     }
     texts
+}
+
+fn check_unused_sources(
+    atlas: &graph::Atlas,
+    prepared: &[Digested<Prepared>],
+    diags: &mut Diagnostics,
+) {
+    // A source's annotation citing itself does not make it used.
+    let cited: rustc_hash::FxHashSet<&str> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.uses.keys().map(move |source| (i, source.as_str())))
+        .filter(|&(i, source)| atlas.entries[i].id != source)
+        .map(|(_, source)| source)
+        .collect();
+    for i in atlas.of_kind(Kind::Source) {
+        let e = &atlas.entries[i];
+        if !cited.contains(e.id.as_str()) {
+            diags.push(
+                Diagnostic::warning(format!("source `{}` is never cited", e.id))
+                    .in_file(&e.path)
+                    .hint("cite it with `[@id, locator]` or remove it"),
+            );
+        }
+    }
 }
 
 fn check_coverage(config: &Config, result: &mut BuildResult) {

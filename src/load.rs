@@ -8,10 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::entry::Kind;
+use crate::fsio::{Found, Reader, is_windows_reserved};
+use crate::kind::Kind;
+use crate::limits;
+use crate::memo::Digested;
 
 /// One content file, read whole.
 #[derive(Debug, Clone)]
@@ -20,7 +22,8 @@ pub struct SourceFile {
     pub path: String,
     pub kind: Kind,
     pub id: String,
-    pub text: Arc<str>,
+    /// The text with its digest.
+    pub text: Digested<str>,
     /// Length and modification time when read.
     pub stamp: Stamp,
 }
@@ -32,7 +35,7 @@ pub fn load_content(root: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
 
 /// Gives a file's text and stamp without reading it, where it can (from its
 /// path relative to the root and its path on disk).
-pub type Reuse<'a> = dyn Fn(&str, &Path) -> Option<(Arc<str>, Stamp)> + Sync + 'a;
+pub type Reuse<'a> = dyn Fn(&str, &Path) -> Option<(Digested<str>, Stamp)> + Sync + 'a;
 
 /// A file's length and modification time, for telling whether it changed.
 pub type Stamp = (u64, Option<std::time::SystemTime>);
@@ -58,24 +61,20 @@ pub fn load_content_with(
         );
         return Vec::new();
     }
-    let mut files: Vec<(std::path::PathBuf, String, Kind)> = Vec::new();
+    let reader = Reader::new(root);
+    let mut files: Vec<(Found, String, Kind)> = Vec::new();
     // Lowercased file stems seen so far (as indexes into `files`), to catch ids that differ only in case.
     let mut seen: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let walker = WalkDir::new(&content)
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()));
-    for item in walker {
+    for item in reader.walk(&content).skip_hidden() {
         let item = match item {
             Ok(item) => item,
-            Err(e) => {
-                diags.push(Diagnostic::error(format!("cannot read content: {e}")));
+            Err(d) => {
+                diags.push(d);
                 continue;
             }
         };
         let rel = || display_path(root, item.path());
-        if item.file_type().is_dir() {
+        if item.is_dir() {
             if item.depth() == 1 && Kind::from_folder(&item.file_name().to_string_lossy()).is_none()
             {
                 diags.push(
@@ -85,6 +84,22 @@ pub fn load_content_with(
                     ))
                     .in_file(&rel())
                     .hint(format!("entries live in {}", Kind::folder_list())),
+                );
+            }
+            continue;
+        }
+        if item.depth() == 1 {
+            if !is_editor_temp(&item.file_name().to_string_lossy()) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`{}` is not in a kind's folder and is ignored",
+                        rel()
+                    ))
+                    .in_file(&rel())
+                    .hint(format!(
+                        "entries live in {}; a plain page goes in content/pages/",
+                        Kind::folder_list()
+                    )),
                 );
             }
             continue;
@@ -134,8 +149,8 @@ pub fn load_content_with(
         // The very same id twice is a duplicate, reported once entries are known.
         let lower = stem.to_lowercase();
         if let Some(&first) = seen.get(&lower) {
-            let (first_path, first_rel, _) = &files[first];
-            if first_path.file_stem() != item.path().file_stem() {
+            let (first_found, first_rel, _) = &files[first];
+            if first_found.path().file_stem() != item.path().file_stem() {
                 diags.push(
                     Diagnostic::error(format!("`{rel}` and `{first_rel}` have ids that differ only in case"))
                         .in_file(&rel)
@@ -146,11 +161,15 @@ pub fn load_content_with(
         } else {
             seen.insert(lower, files.len());
         }
-        files.push((item.into_path(), rel, kind));
+        files.push((item, rel, kind));
+    }
+    if let Some(d) = too_many(files.len(), limits::MAX_ENTRIES) {
+        diags.push(d);
+        return Vec::new();
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = files
         .into_par_iter()
-        .map(|(path, rel, kind)| read_file(&path, rel, kind, reuse))
+        .map(|(found, rel, kind)| read_file(&reader, &found, rel, kind, reuse))
         .collect();
     let mut out = Vec::with_capacity(read.len());
     for r in read {
@@ -162,12 +181,25 @@ pub fn load_content_with(
     out
 }
 
+/// An error if an atlas has more entries than `max`.
+fn too_many(entries: usize, max: usize) -> Option<Diagnostic> {
+    (entries > max).then(|| {
+        Diagnostic::error(format!(
+            "content/ holds {entries} entries; atlas reads at most {max}"
+        ))
+        .in_file("content")
+        .hint("split the atlas into several sites, or move files that are not entries out of content/")
+    })
+}
+
 fn read_file(
-    path: &Path,
+    reader: &Reader,
+    found: &Found,
     rel: String,
     kind: Kind,
     reuse: &Reuse<'_>,
 ) -> Result<SourceFile, Diagnostic> {
+    let path = found.path();
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -189,25 +221,13 @@ fn read_file(
         });
     }
     let stamp = stamp_of(path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let offset = String::from_utf8_lossy(&e.as_bytes()[..good]).len();
-            return Err(Diagnostic::error("file is not valid UTF-8")
-                .at(&rel, &lossy, offset..offset + 1)
-                .label("invalid byte here")
-                .hint("save the file as UTF-8"));
-        }
-    };
+    let bytes = reader.read_found(found, limits::ENTRY)?;
+    let text = reader.decode(path, bytes)?;
     Ok(SourceFile {
         path: rel,
         kind,
         id: stem,
-        text: text.into(),
+        text: Digested::text(Arc::from(text)),
         stamp,
     })
 }
@@ -227,13 +247,25 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
     if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
         return Err("ids do not start or end with a hyphen or hold two in a row");
     }
+    if is_windows_reserved(id) {
+        return Err(
+            "Windows reserves this name: a folder with it cannot exist there, so the site could not be checked out or served on Windows",
+        );
+    }
     Ok(())
 }
 
 /// Makes a valid id from any text: `Huairou Science City` -> `huairou-science-city`.
 pub fn suggest_id(text: &str) -> String {
     let id = hyphenate(text, |c| c.is_ascii_alphanumeric());
-    if id.is_empty() { "entry".into() } else { id }
+    if id.is_empty() {
+        "entry".into()
+    } else if is_windows_reserved(&id) {
+        // `con`, `aux`, `lpt1`: names Windows cannot give a folder.
+        format!("{id}-1")
+    } else {
+        id
+    }
 }
 
 /// Lowercases `text` and joins the runs of characters `keep` accepts with
@@ -250,10 +282,6 @@ pub fn hyphenate(text: &str, keep: impl Fn(char) -> bool) -> String {
     let trimmed = out.trim_end_matches('-').len();
     out.truncate(trimmed);
     out
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -291,5 +319,21 @@ mod tests {
         assert!(check_id("a--b").is_err());
         assert!(check_id("a_b").is_err());
         assert_eq!(suggest_id("Huairou Science_City!"), "huairou-science-city");
+        for reserved in ["con", "aux", "nul", "prn", "com1", "lpt9", "com0"] {
+            assert!(check_id(reserved).is_err(), "{reserved}");
+            assert!(check_id(&suggest_id(reserved)).is_ok(), "{reserved}");
+        }
+        assert_eq!(suggest_id("Con"), "con-1");
+        assert!(check_id("console").is_ok());
+    }
+
+    #[test]
+    fn at_most_max_entries() {
+        assert!(too_many(10, 10).is_none());
+        let d = too_many(11, 10).unwrap();
+        assert_eq!(
+            d.message,
+            "content/ holds 11 entries; atlas reads at most 10"
+        );
     }
 }

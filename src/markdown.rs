@@ -18,9 +18,9 @@ use pulldown_cmark::{
 };
 
 use crate::cite::{CiteRef, Notes, parse_group};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::Diagnostic;
 use crate::entry::{Entry, Kind};
-use crate::graph::Atlas;
+use crate::graph::Summary;
 use crate::highlight;
 
 /// What the page needs from a rendered body.
@@ -28,24 +28,37 @@ use crate::highlight;
 pub struct Body {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The text, for search (see [`SEARCH_TEXT_CHARS`]).
+    pub text: String,
     pub paragraphs: usize,
     pub cited_paragraphs: usize,
+    /// Editorial notes (`> [!NOTE]` blocks) in the text.
+    pub editorial_notes: usize,
     /// Every citation in the text, for "cited by" lists.
     pub cites: Vec<(usize, CiteRef)>,
     /// The ids of the entries the text links to with `(@id)`.
     pub links_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
+/// What a text may know of other entries: those it names, looked up before
+/// it is rendered.
+pub trait Resolve {
+    /// The entry `id`, if there is one.
+    fn summary(&self, id: &str) -> Option<&Summary>;
+    /// The closest existing id (of `kind`, if given), for "did you mean".
+    fn closest(&self, id: &str, kind: Option<Kind>) -> Option<&str>;
+}
+
 /// How links are written from the page the body appears on.
 pub struct Links<'a> {
-    pub atlas: &'a Atlas,
+    pub resolve: &'a dyn Resolve,
     /// Relative prefix from the page to the site root (`../../`).
     pub root: &'a str,
     pub index_html: bool,
@@ -74,7 +87,8 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_SMART_PUNCTUATION)
-    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_GFM);
 
 /// The prefix of the placeholder URL given to citation groups.
 const CITE_URL: &str = "atlas-cite:";
@@ -111,8 +125,50 @@ pub fn render_body(
     r.run(events);
     r.check_footnotes();
     let Renderer { mut body, out, .. } = r;
+    body.text = plain_text(&out, SEARCH_TEXT_CHARS);
     html::push_html(&mut body.html, out.into_iter());
     body
+}
+
+/// How much of a body's text the search index keeps, in characters (so
+/// Chinese text is kept as long as English).
+pub const SEARCH_TEXT_CHARS: usize = 1200;
+
+/// The words of rendered events, for search: text and inline code, with a
+/// space between blocks; note marks, code blocks and raw HTML left out; at
+/// most `max` characters.
+fn plain_text(events: &[Event], max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut space = false;
+    for e in events {
+        let text: &str = match e {
+            Event::Text(t) | Event::Code(t) => t,
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Start(_) => {
+                space = true;
+                continue;
+            }
+            _ => continue,
+        };
+        for word in text.split_whitespace() {
+            if space && !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            for c in word.chars() {
+                if chars >= max {
+                    return out;
+                }
+                out.push(c);
+                chars += 1;
+            }
+            space = true;
+        }
+        if !text.ends_with(char::is_whitespace) {
+            space = false;
+        }
+    }
+    out
 }
 
 struct Renderer<'a, 'b> {
@@ -133,7 +189,7 @@ struct Renderer<'a, 'b> {
 impl<'a> Renderer<'a, '_> {
     fn error(&mut self, range: std::ops::Range<usize>, message: String) -> Diagnostic {
         let abs = self.base + range.start..self.base + range.end;
-        Diagnostic::error(message).at(&self.entry.path, &self.entry.text, abs)
+        Diagnostic::error(message).at(self.entry.path(), &self.entry.text, abs)
     }
 
     fn run(&mut self, events: Vec<(Event<'a>, std::ops::Range<usize>)>) {
@@ -173,6 +229,10 @@ impl<'a> Renderer<'a, '_> {
                     };
                     self.out
                         .push(Event::Html(highlight::code_block(&code, lang).into()));
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    let inner = collect_until_end(&mut iter);
+                    self.atlas_note(kind, inner);
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let inner = collect_until_end(&mut iter);
@@ -296,8 +356,8 @@ impl<'a> Renderer<'a, '_> {
         let (id, anchor) = target
             .split_once('#')
             .map_or((target, None), |(i, a)| (i, Some(a)));
-        let atlas = self.links.atlas;
-        let Some(entry) = atlas.get(id) else {
+        let resolve = self.links.resolve;
+        let Some(entry) = resolve.summary(id) else {
             let text = &self.entry.text[self.base + range.start..self.base + range.end];
             let at = text.find(id).map_or(range.clone(), |i| {
                 range.start + i..range.start + i + id.len()
@@ -305,14 +365,14 @@ impl<'a> Renderer<'a, '_> {
             let mut d = self
                 .error(at, format!("link to unknown id `{id}`"))
                 .label("no entry with this id");
-            if let Some(close) = atlas.closest_id(id) {
+            if let Some(close) = resolve.closest(id, None) {
                 d = d.hint(format!("did you mean `{close}`?"));
             }
             self.diags.push(d);
             return None;
         };
         self.body.links_to.push(id.to_string());
-        let mut url = self.links.href(&entry.url_path());
+        let mut url = self.links.href(&entry.url_path);
         if let Some(a) = anchor {
             url.push('#');
             url.push_str(a);
@@ -328,14 +388,19 @@ impl<'a> Renderer<'a, '_> {
             Ok(refs) => refs,
             Err(e) => {
                 let d = Diagnostic::error(format!("malformed citation: {}", e.message))
-                    .at(&self.entry.path, &self.entry.text, e.span)
+                    .at(self.entry.path(), &self.entry.text, e.span)
                     .hint(e.hint);
                 self.diags.push(d);
                 self.out.push(Event::Text(CowStr::from(raw.to_string())));
                 return;
             }
         };
-        let refs = check_sources(self.entry, self.links.atlas, refs, self.diags);
+        let refs = check_sources(
+            (self.entry.path(), &self.entry.text),
+            self.links.resolve,
+            refs,
+            self.diags,
+        );
         if refs.is_empty() {
             self.out.push(Event::Text(CowStr::from(raw.to_string())));
             return;
@@ -405,6 +470,33 @@ impl<'a> Renderer<'a, '_> {
         });
     }
 
+    /// A GitHub-style alert (`> [!NOTE]`): the atlas's own editorial note.
+    /// Its paragraphs speak in the atlas's voice, so coverage does not count
+    /// them as claims (they may still cite).
+    fn atlas_note(
+        &mut self,
+        kind: pulldown_cmark::BlockQuoteKind,
+        inner: Vec<(Event<'a>, std::ops::Range<usize>)>,
+    ) {
+        use pulldown_cmark::BlockQuoteKind as K;
+        let label = match kind {
+            K::Note => "Atlas note",
+            K::Tip => "Atlas tip",
+            K::Important => "Important (atlas note)",
+            K::Warning => "Warning (atlas note)",
+            K::Caution => "Caution (atlas note)",
+        };
+        let counted = (self.body.paragraphs, self.body.cited_paragraphs);
+        self.out.push(Event::Html(
+            format!("<aside class=\"atlas-note\" role=\"note\"><p class=\"atlas-note-label\">{label}</p>\n").into(),
+        ));
+        self.run(inner);
+        self.out.push(Event::Html("</aside>\n".into()));
+        self.body.paragraphs = counted.0;
+        self.body.cited_paragraphs = counted.1;
+        self.body.editorial_notes += 1;
+    }
+
     fn footnote_definition(
         &mut self,
         label: String,
@@ -466,22 +558,21 @@ impl<'a> Renderer<'a, '_> {
 
 /// Reports unknown sources and citations without locators; returns the refs to keep.
 pub fn check_sources(
-    entry: &Entry,
-    atlas: &Atlas,
+    (path, text): (&str, &str),
+    resolve: &dyn Resolve,
     refs: Vec<CiteRef>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<CiteRef> {
     let mut keep = Vec::new();
     for r in refs {
-        let known = atlas.get(&r.source).is_some_and(|e| e.kind == Kind::Source);
+        let known = resolve
+            .summary(&r.source)
+            .is_some_and(|e| e.kind == Kind::Source);
         if !known {
             let mut d = Diagnostic::error(format!("unknown source `{}`", r.source))
-                .at(&entry.path, &entry.text, r.id_span.clone())
+                .at(path, text, r.id_span.clone())
                 .label("no source with this id");
-            let sources = atlas
-                .of_kind(Kind::Source)
-                .map(|i| atlas.entries[i].id.as_str());
-            d = match did_you_mean(&r.source, sources) {
+            d = match resolve.closest(&r.source, Some(Kind::Source)) {
                 Some(close) => d.hint(format!("did you mean `{close}`?")),
                 None => d.hint("sources are the files in content/sources/"),
             };
@@ -491,7 +582,7 @@ pub fn check_sources(
         if r.locator.is_empty() {
             diags.push(
                 Diagnostic::warning(format!("citation of `{}` has no locator", r.source))
-                    .at(&entry.path, &entry.text, r.id_span.clone())
+                    .at(path, text, r.id_span.clone())
                     .hint(format!(
                         "say where in the source: `{}, §3`, `Box 4`, `Table 1`, `fn 12`",
                         r.source

@@ -87,8 +87,12 @@ fn defs() -> Value {
             "minLength": 1
         },
         "note": {
-            "description": "a short remark shown with the fact, e.g. where sources disagree",
+            "description": "the atlas's own remark on the fact, shown as an Atlas note, e.g. where sources disagree",
             "type": "string"
+        },
+        "editorial": {
+            "description": "true when the value comes from the atlas's editors (general knowledge), not from the sources; never with `cite`",
+            "type": "boolean"
         }
     })
 }
@@ -99,6 +103,7 @@ fn field(f: &FieldSpec, config: &Config) -> Value {
         FieldType::Text => json!({ "type": "string" }),
         FieldType::Texts => json!({ "type": "array", "items": { "type": "string" } }),
         FieldType::Integer => json!({ "type": "integer" }),
+        FieldType::Bool => json!({ "type": "boolean" }),
         FieldType::Date => json!({ "$ref": "#/$defs/date" }),
         FieldType::Url => json!({ "type": "string", "pattern": "^https?://" }),
         FieldType::SourceKind => json!({ "enum": SOURCE_KINDS }),
@@ -131,7 +136,8 @@ fn fact(v: ValueType, config: &Config) -> Value {
                     "value": value,
                     "cite": { "$ref": "#/$defs/cite" },
                     "quote": { "$ref": "#/$defs/quote" },
-                    "note": { "$ref": "#/$defs/note" }
+                    "note": { "$ref": "#/$defs/note" },
+                    "editorial": { "$ref": "#/$defs/editorial" }
                 },
                 "required": ["value"],
                 "additionalProperties": false
@@ -168,7 +174,8 @@ fn labeled_fact() -> Value {
             "value": { "type": ["string", "number", "boolean"] },
             "cite": { "$ref": "#/$defs/cite" },
             "quote": { "$ref": "#/$defs/quote" },
-            "note": { "$ref": "#/$defs/note" }
+            "note": { "$ref": "#/$defs/note" },
+            "editorial": { "$ref": "#/$defs/editorial" }
         },
         "required": ["label", "value"],
         "additionalProperties": false

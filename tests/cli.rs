@@ -33,7 +33,7 @@ fn new_creates_a_file_that_checks() {
     assert_eq!(out.status.code(), Some(0));
     let path = s.root().join("content/labs/high-energy-photon-source.md");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("title: \"High Energy Photon Source\""));
+    assert!(text.contains("title: High Energy Photon Source  # required"));
     assert!(text.contains("park: null"));
     // Only the empty summary is left to fill in.
     let out = atlas(s.root(), &["check"]);

@@ -152,7 +152,7 @@ fn invalid_utf8() {
 
 #[test]
 fn bom_is_a_warning_and_crlf_is_accepted() {
-    let text = "\u{feff}---\r\ntitle: P\r\nsummary: s\r\n---\r\nText [@doe-2020, §1].\r\n";
+    let text = "\u{feff}---\r\ntitle: P\r\nsummary: s\r\nupdated: 2024-05-01\r\n---\r\nText [@doe-2020, §1].\r\n";
     let s = Site::new(&[("content/parks/p.md", text)]);
     let r = s.build_ok();
     let out = r.diagnostics.render();
@@ -210,7 +210,7 @@ fn link_to_unknown_entry() {
     ]);
     let out = s.check();
     assert!(
-        out.contains("error: link to unknown id `torch-progam`\n --> content/parks/p.md:5:14"),
+        out.contains("error: link to unknown id `torch-progam`\n --> content/parks/p.md:6:14"),
         "{out}"
     );
     assert!(out.contains("did you mean `torch-program`?"), "{out}");

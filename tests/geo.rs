@@ -188,7 +188,7 @@ fn the_download_parses_and_round_trips() {
 fn a_site_without_geodata_still_builds() {
     let s = Site::new(&[(
         "content/programs/torch.md",
-        "---\ntitle: Torch\nsummary: s\n---\nx [@doe-2020, §1]\n",
+        "---\ntitle: Torch\nsummary: s\nupdated: 2024-05-01\n---\nx [@doe-2020, §1]\n",
     )]);
     s.build_ok();
     assert!(s.read("map/index.html").contains("<caption>0 sites"));

@@ -71,10 +71,10 @@ fn edits_reload_and_errors_show_an_overlay_over_the_last_good_page() {
         .diagnostics
         .render_errors();
     assert!(
-        terminal.contains("content/parks/test-park.md:5:"),
+        terminal.contains("content/parks/test-park.md:6:"),
         "{terminal}"
     );
-    let escaped = atlas::render::esc(&terminal);
+    let escaped = atlas::prepare::esc(&terminal);
     assert!(
         error.contains(&serde_json::to_string(&escaped).unwrap()[1..40]),
         "{error}"

@@ -3,8 +3,10 @@
 
 use super::Kind;
 
-const ITEMS: &[Kind] = &[Kind::Park, Kind::Program, Kind::Lab];
-const PLACES: &[Kind] = &[Kind::Park, Kind::Lab];
+const ITEMS: &[Kind] = &Kind::ITEMS;
+const PLACES: &[Kind] = &Kind::PLACES;
+/// Labs and institutions: what sits in a park.
+const IN_PARKS: &[Kind] = &[Kind::Lab, Kind::Institution];
 
 /// One front matter key.
 #[derive(Debug, Clone, Copy)]
@@ -16,8 +18,40 @@ pub struct FieldSpec {
     pub ty: FieldType,
     /// What the field means, for `atlas new` and the schema.
     pub doc: &'static str,
-    /// The YAML written by `atlas new` (`{title}` is replaced by the title).
+    /// The YAML written by `atlas new` (`{title}` is replaced by the title,
+    /// `{today}` by today's date).
     pub example: &'static str,
+    /// The row label in an entry's fact box; empty for fields shown
+    /// elsewhere (names in the header, relations under "Connections").
+    pub label: &'static str,
+    /// Labels for particular kinds, overriding `label`.
+    pub labels: &'static [(Kind, &'static str)],
+    /// The unit a number is shown with (`km²`).
+    pub unit: &'static str,
+}
+
+impl FieldSpec {
+    /// Shows the field in the fact box under `label`.
+    const fn shown(self, label: &'static str) -> Self {
+        FieldSpec { label, ..self }
+    }
+
+    /// Other labels for some kinds.
+    const fn shown_for(self, labels: &'static [(Kind, &'static str)]) -> Self {
+        FieldSpec { labels, ..self }
+    }
+
+    const fn unit(self, unit: &'static str) -> Self {
+        FieldSpec { unit, ..self }
+    }
+
+    /// The fact-box label for an entry of `kind` (empty: not in the fact box).
+    pub fn label_for(&self, kind: Kind) -> &'static str {
+        self.labels
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.label, |(_, l)| l)
+    }
 }
 
 /// What a field's value is: drives the JSON schema (`atlas schema`).
@@ -27,6 +61,8 @@ pub enum FieldType {
     /// A list of texts.
     Texts,
     Integer,
+    /// true or false.
+    Bool,
     /// A date: 2016, "2016-09" or "2016-09-01".
     Date,
     /// An http(s) URL.
@@ -69,6 +105,9 @@ macro_rules! field {
             ty: $ty,
             doc: $doc,
             example: $ex,
+            label: "",
+            labels: &[],
+            unit: "",
         }
     };
 }
@@ -77,13 +116,7 @@ macro_rules! field {
 pub const FIELDS: &[FieldSpec] = &[
     field!(
         "title",
-        &[
-            Kind::Park,
-            Kind::Program,
-            Kind::Lab,
-            Kind::Source,
-            Kind::Page
-        ],
+        &Kind::ALL,
         true,
         T::Text,
         "English name",
@@ -99,13 +132,7 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     field!(
         "summary",
-        &[
-            Kind::Park,
-            Kind::Program,
-            Kind::Lab,
-            Kind::Source,
-            Kind::Page
-        ],
+        &Kind::ALL,
         true,
         T::Text,
         "one sentence for lists, search and previews",
@@ -115,8 +142,8 @@ pub const FIELDS: &[FieldSpec] = &[
         "name_zh",
         ITEMS,
         false,
-        T::Text,
-        "Chinese name, where a source gives it",
+        T::Fact(V::Text),
+        "standard Chinese name; cite it where a source prints it, plain when it comes from general knowledge",
         "null"
     ),
     field!(
@@ -134,15 +161,8 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Designation),
         "the kind of thing, from the designation vocabulary in atlas.toml",
         "null"
-    ),
-    field!(
-        "fields",
-        ITEMS,
-        false,
-        T::Facts(V::Field),
-        "research fields, from the field vocabulary",
-        "[]"
-    ),
+    )
+    .shown("Designation"),
     field!(
         "established",
         ITEMS,
@@ -150,7 +170,9 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Date),
         "date founded, launched or approved: 2016, \"2016-09\" or \"2016-09-01\"; cite it as { value: 2016, cite: \"source-id, §1\" }",
         "null"
-    ),
+    )
+    .shown("Established")
+    .shown_for(&[(Kind::Program, "Launched")]),
     field!(
         "ended",
         &[Kind::Program],
@@ -158,23 +180,18 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Date),
         "date the program ended or was superseded",
         "null"
-    ),
+    )
+    .shown("Ended"),
     field!(
-        "country",
-        PLACES,
+        "agency",
+        &[Kind::Program, Kind::Lab, Kind::Institution],
         false,
         T::Fact(V::Text),
-        "country; China when absent",
-        "China"
-    ),
-    field!(
-        "province",
-        PLACES,
-        false,
-        T::Fact(V::Province),
-        "Chinese provincial-level division",
+        "lead ministry or agency (program); host institution (lab)",
         "null"
-    ),
+    )
+    .shown("Institution")
+    .shown_for(&[(Kind::Program, "Lead agency"), (Kind::Institution, "Parent body")]),
     field!(
         "city",
         PLACES,
@@ -182,7 +199,26 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Text),
         "city or district",
         "null"
-    ),
+    )
+    .shown("City"),
+    field!(
+        "province",
+        PLACES,
+        false,
+        T::Fact(V::Province),
+        "Chinese provincial-level division",
+        "null"
+    )
+    .shown("Province"),
+    field!(
+        "country",
+        ITEMS,
+        false,
+        T::Fact(V::Text),
+        "country; China when absent (any other country makes the entry a comparator from abroad)",
+        "China"
+    )
+    .shown("Country"),
     field!(
         "area_km2",
         &[Kind::Park],
@@ -190,15 +226,18 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Number),
         "area in square kilometres",
         "null"
-    ),
+    )
+    .shown("Area")
+    .unit("km²"),
     field!(
-        "agency",
-        &[Kind::Program, Kind::Lab],
+        "fields",
+        ITEMS,
         false,
-        T::Fact(V::Text),
-        "lead ministry or agency (program); host institution (lab)",
-        "null"
-    ),
+        T::Facts(V::Field),
+        "research fields, from the field vocabulary",
+        "[]"
+    )
+    .shown("Fields"),
     field!(
         "programs",
         PLACES,
@@ -209,10 +248,10 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     field!(
         "park",
-        &[Kind::Lab],
+        IN_PARKS,
         false,
         T::Fact(V::Id),
-        "id of the park the lab is in",
+        "id of the park the lab or institution is in",
         "null"
     ),
     field!(
@@ -220,7 +259,7 @@ pub const FIELDS: &[FieldSpec] = &[
         ITEMS,
         false,
         T::Fact(V::Id),
-        "id of a larger entry of the same kind",
+        "id of a larger entry of the same kind (a lab may be part of an institution)",
         "null"
     ),
     field!(
@@ -246,14 +285,23 @@ pub const FIELDS: &[FieldSpec] = &[
         T::LabeledFacts,
         "further facts: a list of { label, value, cite, quote, note }",
         "[]"
-    ),
+    )
+    .shown("Facts"),
     field!(
         "updated",
         ITEMS,
-        false,
+        true,
         T::Date,
-        "date the entry was last reviewed",
-        "null"
+        "date the entry was last reviewed: 2016, \"2016-09\" or \"2016-09-01\"",
+        "{today}"
+    ),
+    field!(
+        "featured",
+        ITEMS,
+        false,
+        T::Bool,
+        "true to show the entry first on the home page (entries in China only)",
+        "false"
     ),
     field!(
         "authors",
@@ -317,6 +365,14 @@ pub const FIELDS: &[FieldSpec] = &[
         false,
         T::Date,
         "date the URL was accessed",
+        "null"
+    ),
+    field!(
+        "availability",
+        &[Kind::Source],
+        false,
+        T::Text,
+        "where a reader finds the source when it has no URL, and why",
         "null"
     ),
     field!(

@@ -5,6 +5,7 @@
 //! `parse` turns raw YAML into typed, validated metadata and reports every
 //! problem with its line and column.
 
+mod facts;
 mod fields;
 mod front;
 mod parse;
@@ -13,101 +14,44 @@ mod value;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::memo::Digested;
+
+pub use facts::{FactRow, rows as fact_rows};
 pub use fields::{FIELDS, FieldSpec, FieldType, PROVINCES, SOURCE_KINDS, ValueType, fields_of};
 pub use front::{KeyIndex, split_front_matter};
 pub use parse::parse_entry;
 pub use value::{Date, Fact, LabeledFact};
 
-/// What an entry is. The folder under `content/` decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Park,
-    Program,
-    Lab,
-    Source,
-    Page,
-}
+pub use crate::kind::Kind;
 
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Park,
-        Kind::Program,
-        Kind::Lab,
-        Kind::Source,
-        Kind::Page,
-    ];
-    /// The kinds that are atlas items (have facts, relations and a place on maps).
-    pub const ITEMS: [Kind; 3] = [Kind::Park, Kind::Program, Kind::Lab];
-
-    pub fn from_folder(folder: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.folder() == folder)
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.name() == name || k.folder() == name)
-    }
-
-    /// The folder under `content/` (and the URL prefix, except for pages).
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Park => "parks",
-            Kind::Program => "programs",
-            Kind::Lab => "labs",
-            Kind::Source => "sources",
-            Kind::Page => "pages",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Park => "park",
-            Kind::Program => "program",
-            Kind::Lab => "lab",
-            Kind::Source => "source",
-            Kind::Page => "page",
-        }
-    }
-
-    /// Plural heading for index pages.
-    pub fn label_plural(self) -> &'static str {
-        match self {
-            Kind::Park => "Parks and zones",
-            Kind::Program => "Programs and plans",
-            Kind::Lab => "Labs and facilities",
-            Kind::Source => "Sources",
-            Kind::Page => "Pages",
-        }
-    }
-
-    pub fn is_item(self) -> bool {
-        Kind::ITEMS.contains(&self)
-    }
-
-    pub fn folder_list() -> String {
-        Kind::ALL
-            .iter()
-            .map(|k| format!("content/{}/", k.folder()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// A validated entry: its identity, its metadata, and where its body is.
+/// What the rest of the atlas may know of an entry: its identity and front
+/// matter, never its body. Other entries' pages read heads only, so editing
+/// a body changes no other page.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Head {
     pub id: String,
     pub kind: Kind,
     /// Path relative to the project root, for messages and edit links.
     pub path: String,
-    pub text: Arc<str>,
-    /// Byte range of the Markdown body in `text`.
-    pub body: Range<usize>,
-    /// Where each front matter key and its value sit in `text`.
+    /// The file's text up to the body, so front matter problems can point
+    /// into it (line numbers are the file's).
+    pub front: Arc<str>,
+    /// Where each front matter key and its value sit in `front`.
     pub keys: KeyIndex,
     pub meta: Meta,
+    /// An item's facts, in field-table order (empty for other kinds).
+    pub facts: Vec<FactRow>,
+}
+
+/// A validated entry: its head, and the whole text with where the body is.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Digested from the path and the front matter's text.
+    pub head: Digested<Head>,
+    /// The whole file, digested.
+    pub text: Digested<str>,
+    /// Byte range of the Markdown body in `text`.
+    pub body: Range<usize>,
 }
 
 /// Metadata by kind.
@@ -118,17 +62,22 @@ pub enum Meta {
     Page(PageMeta),
 }
 
-/// The front matter of a park, program or lab.
-#[derive(Debug, Clone, Default)]
+/// The front matter of a park, program, lab or institution, deserialized
+/// directly from YAML; [`FIELDS`] says which keys each kind takes.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct ItemMeta {
     pub title: String,
     pub summary: String,
-    pub name_zh: Option<String>,
+    /// The Chinese name: cited where a source prints it; uncited, the
+    /// standard name supplied by the atlas from general knowledge.
+    pub name_zh: Option<Fact<String>>,
     pub aliases: Vec<String>,
     pub designation: Option<Fact<String>>,
     pub fields: Vec<Fact<String>>,
     pub established: Option<Fact<Date>>,
     pub ended: Option<Fact<Date>>,
+    /// Absent means China; any other country makes the entry a comparator.
     pub country: Option<Fact<String>>,
     pub province: Option<Fact<String>>,
     pub city: Option<Fact<String>>,
@@ -140,11 +89,30 @@ pub struct ItemMeta {
     pub predecessor: Option<Fact<String>>,
     pub related: Vec<Fact<String>>,
     pub facts: Vec<LabeledFact>,
+    /// The date the entry was last reviewed.
     pub updated: Option<Date>,
+    /// Shown first on the home page.
+    pub featured: bool,
 }
 
+impl ItemMeta {
+    /// The country, `China` when none is given.
+    pub fn country_name(&self) -> &str {
+        self.country.as_ref().map_or(CHINA, |c| c.value.as_str())
+    }
+
+    /// Whether the entry is in China (else it is a comparator from abroad).
+    pub fn in_china(&self) -> bool {
+        self.country_name() == CHINA
+    }
+}
+
+/// The country of entries that give none.
+pub const CHINA: &str = "China";
+
 /// The front matter of a source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct SourceMeta {
     pub title: String,
     pub short: String,
@@ -156,20 +124,49 @@ pub struct SourceMeta {
     pub kind: String,
     pub url: Option<String>,
     pub accessed: Option<Date>,
+    /// Why the source has no URL, and where a reader finds it.
+    pub availability: Option<String>,
     pub language: Option<String>,
     pub text: Option<String>,
     pub summary: String,
 }
 
 /// The front matter of a plain page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub struct PageMeta {
     pub title: String,
     pub summary: String,
     pub menu: Option<i64>,
 }
 
+impl std::hash::Hash for Entry {
+    /// An entry is its head and its text.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.head, &self.text, &self.body).hash(state);
+    }
+}
+
 impl Entry {
+    pub fn id(&self) -> &str {
+        &self.head.id
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.head.kind
+    }
+
+    pub fn path(&self) -> &str {
+        &self.head.path
+    }
+
+    /// The Markdown body.
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+}
+
+impl Head {
     pub fn title(&self) -> &str {
         match &self.meta {
             Meta::Item(m) => &m.title,
@@ -198,11 +195,6 @@ impl Entry {
             Meta::Source(m) => Some(m),
             _ => None,
         }
-    }
-
-    /// The Markdown body.
-    pub fn body_text(&self) -> &str {
-        &self.text[self.body.clone()]
     }
 
     /// The site path of the entry's page, relative to the site root, as a

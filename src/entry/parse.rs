@@ -1,27 +1,29 @@
 //! Raw front matter -> validated [`Entry`], reporting every problem in the file.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use yaml_serde::{Mapping, Value};
 
 use super::fields::{FIELDS, PROVINCES, SOURCE_KINDS, fields_of};
 use super::front::{KeyIndex, SplitError, split_front_matter};
-use super::value::{Date, Fact, LabeledFact, describe};
-use super::{Entry, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
-use crate::config::Config;
+use super::value::describe;
+use super::{Entry, Head, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
+use std::sync::Arc;
+
+use crate::config::Taxonomies;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::SourceFile;
+use crate::memo::{Digested, digest};
 
 /// Parses and validates one file. Returns the entry if it is usable (even
 /// with warnings) and every problem found.
-pub fn parse_entry(file: &SourceFile, config: &Config) -> (Option<Entry>, Vec<Diagnostic>) {
+pub fn parse_entry(file: &SourceFile, vocabulary: &Taxonomies) -> (Option<Entry>, Vec<Diagnostic>) {
     let mut p = Parser {
         file,
         text: &file.text,
         diags: Vec::new(),
         keys: KeyIndex::default(),
     };
-    let entry = p.parse(config);
+    let entry = p.parse(vocabulary);
     (entry, p.diags)
 }
 
@@ -45,7 +47,7 @@ impl Parser<'_> {
         self.diags.push(d);
     }
 
-    fn parse(&mut self, config: &Config) -> Option<Entry> {
+    fn parse(&mut self, vocabulary: &Taxonomies) -> Option<Entry> {
         let text = self.text;
         if text.starts_with('\u{feff}') {
             let d = self
@@ -65,31 +67,40 @@ impl Parser<'_> {
         self.keys = KeyIndex::build(text, split.front.clone());
         self.check_keys(&mapping);
         let meta = match self.file.kind {
-            Kind::Park | Kind::Program | Kind::Lab => {
-                let raw: RawItem = self.deserialize(&mapping);
-                Meta::Item(Box::new(self.item(raw, config)))
+            Kind::Park | Kind::Program | Kind::Lab | Kind::Institution => {
+                let item: ItemMeta = self.deserialize(&mapping);
+                self.check_item(&item, vocabulary);
+                Meta::Item(Box::new(item))
             }
             Kind::Source => {
-                let raw: RawSource = self.deserialize(&mapping);
-                Meta::Source(Box::new(self.source(raw)))
+                let source: SourceMeta = self.deserialize(&mapping);
+                self.check_source(&source);
+                Meta::Source(Box::new(source))
             }
-            Kind::Page => {
-                let raw: RawPage = self.deserialize(&mapping);
-                Meta::Page(PageMeta {
-                    title: raw.title.unwrap_or_default(),
-                    summary: raw.summary.unwrap_or_default(),
-                    menu: raw.menu,
-                })
-            }
+            Kind::Page => Meta::Page(self.deserialize::<PageMeta>(&mapping)),
         };
-        Some(Entry {
+        let front: Arc<str> = Arc::from(&text[..split.body.start]);
+        let facts = match &meta {
+            Meta::Item(item) => super::facts::rows(item),
+            _ => Vec::new(),
+        };
+        if !facts.is_empty() {
+            self.check_facts(&facts);
+        }
+        let head = Head {
+            facts,
             id: self.file.id.clone(),
             kind: self.file.kind,
             path: self.file.path.clone(),
-            text: self.file.text.clone(),
-            body: split.body,
             keys: std::mem::take(&mut self.keys),
             meta,
+            front: front.clone(),
+        };
+        let head_digest = digest(&(&head.path, head.kind, &head.id, &*front));
+        Some(Entry {
+            head: Digested::with_digest(head_digest, Arc::new(head)),
+            text: self.file.text.clone(),
+            body: split.body,
         })
     }
 
@@ -236,14 +247,14 @@ impl Parser<'_> {
         yaml_serde::from_value(Value::Mapping(good)).unwrap_or_default()
     }
 
-    fn item(&mut self, raw: RawItem, config: &Config) -> ItemMeta {
+    fn check_item(&mut self, raw: &ItemMeta, vocabulary: &Taxonomies) {
         if let Some(d) = &raw.designation {
-            self.check_term("designation", &d.value, &config.taxonomies.designation);
+            self.check_term("designation", &d.value, &vocabulary.designation);
         }
         for f in &raw.fields {
-            self.check_term("fields", &f.value, &config.taxonomies.field);
+            self.check_term("fields", &f.value, &vocabulary.field);
         }
-        let in_china = raw.country.as_ref().is_none_or(|c| c.value == "China");
+        let in_china = raw.in_china();
         if let Some(p) = &raw.province {
             if !in_china {
                 let range = self.keys.value("province");
@@ -280,28 +291,6 @@ impl Parser<'_> {
                 ),
             ));
         }
-        ItemMeta {
-            title: raw.title.unwrap_or_default(),
-            summary: raw.summary.unwrap_or_default(),
-            name_zh: raw.name_zh,
-            aliases: raw.aliases,
-            designation: raw.designation,
-            fields: raw.fields,
-            established: raw.established,
-            ended: raw.ended,
-            country: raw.country,
-            province: raw.province,
-            city: raw.city,
-            area_km2: raw.area_km2,
-            agency: raw.agency,
-            programs: raw.programs,
-            park: raw.park,
-            part_of: raw.part_of,
-            predecessor: raw.predecessor,
-            related: raw.related,
-            facts: raw.facts,
-            updated: raw.updated,
-        }
     }
 
     fn check_term(
@@ -332,8 +321,8 @@ impl Parser<'_> {
         self.report(d);
     }
 
-    fn source(&mut self, raw: RawSource) -> SourceMeta {
-        let kind = raw.kind.unwrap_or_default();
+    fn check_source(&mut self, raw: &SourceMeta) {
+        let kind = &raw.kind;
         if !kind.is_empty() && !SOURCE_KINDS.contains(&kind.as_str()) {
             let range = self.keys.value("kind");
             let d = self
@@ -347,20 +336,31 @@ impl Parser<'_> {
             let range = self.keys.value("url");
             self.report(self.error(range, "`url` must start with https:// or http://".into()));
         }
-        SourceMeta {
-            title: raw.title.unwrap_or_default(),
-            short: raw.short.unwrap_or_default(),
-            authors: raw.authors,
-            year: raw.year,
-            date: raw.date,
-            publisher: raw.publisher,
-            venue: raw.venue,
-            kind,
-            url: raw.url,
-            accessed: raw.accessed,
-            language: raw.language,
-            text: raw.text,
-            summary: raw.summary.unwrap_or_default(),
+    }
+
+    /// Checks what each fact's provenance says: an editorial value has no
+    /// citation, and a quote belongs to a single citation.
+    fn check_facts(&mut self, rows: &[super::FactRow]) {
+        for row in rows {
+            let field = row.field;
+            let at = |p: &Self, needle: &str| p.keys.find_in(p.text, field.name, needle);
+            if row.editorial && row.cite.is_some() {
+                let range = at(self, "editorial");
+                let d = self
+                    .error(range, format!("`{}` is marked editorial but cites a source", field.name))
+                    .hint("a fact is either cited (`cite: \"source-id, locator\"`) or supplied by the atlas (`editorial: true`), not both");
+                self.report(d);
+            }
+            if let (Some(quote), Some(cite)) = (&row.quote, &row.cite)
+                && crate::cite::count_refs(cite) > 1
+            {
+                let range = at(self, quote);
+                let d = self
+                    .error(range, format!("`{}` has one quote for several citations", field.name))
+                    .label("which citation does this quote come from?")
+                    .hint("put the quote inside the citation it comes from: `cite: \"a, §1, \\\"the words\\\"; b, §2\"`");
+                self.report(d);
+            }
         }
     }
 }
@@ -395,55 +395,4 @@ fn yaml_hint(message: &str) -> String {
     } else {
         "check the YAML syntax on this line".into()
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawItem {
-    title: Option<String>,
-    summary: Option<String>,
-    name_zh: Option<String>,
-    aliases: Vec<String>,
-    designation: Option<Fact<String>>,
-    fields: Vec<Fact<String>>,
-    established: Option<Fact<Date>>,
-    ended: Option<Fact<Date>>,
-    country: Option<Fact<String>>,
-    province: Option<Fact<String>>,
-    city: Option<Fact<String>>,
-    area_km2: Option<Fact<f64>>,
-    agency: Option<Fact<String>>,
-    programs: Vec<Fact<String>>,
-    park: Option<Fact<String>>,
-    part_of: Option<Fact<String>>,
-    predecessor: Option<Fact<String>>,
-    related: Vec<Fact<String>>,
-    facts: Vec<LabeledFact>,
-    updated: Option<Date>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawSource {
-    title: Option<String>,
-    short: Option<String>,
-    authors: Vec<String>,
-    year: Option<i32>,
-    date: Option<Date>,
-    publisher: Option<String>,
-    venue: Option<String>,
-    kind: Option<String>,
-    url: Option<String>,
-    accessed: Option<Date>,
-    language: Option<String>,
-    text: Option<String>,
-    summary: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawPage {
-    title: Option<String>,
-    summary: Option<String>,
-    menu: Option<i64>,
 }

@@ -51,6 +51,29 @@ impl Date {
         )
     }
 
+    /// Today's date (UTC), for files `atlas new` writes. Builds never read
+    /// the clock.
+    pub fn today() -> Date {
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400) as i64;
+        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
+    }
+
     /// The decade, for the `period` taxonomy: `1980s`.
     pub fn decade(&self) -> String {
         format!("{}s", self.year - self.year.rem_euclid(10))
@@ -92,15 +115,32 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+impl serde::Serialize for Date {
+    /// As written in front matter: `2016`, `2016-09` or `2016-09-01`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A fact: a value with optional provenance. In YAML either the plain value
-/// or a mapping `{ value, cite, quote, note }`.
-#[derive(Debug, Clone, PartialEq)]
+/// or a mapping `{ value, cite, quote, note, editorial }`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Fact<T> {
     pub value: T,
     /// Citation text in the in-text syntax without brackets: `id, locator; id2, loc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cite: Option<String>,
+    /// A quote from the source; allowed only with a single citation (several
+    /// citations carry their quotes inside the citation they come from).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The atlas's own remark on the fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The value comes from the atlas's editors (general knowledge), not
+    /// from the sources.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub editorial: bool,
 }
 
 impl<T> Fact<T> {
@@ -110,11 +150,12 @@ impl<T> Fact<T> {
             cite: None,
             quote: None,
             note: None,
+            editorial: false,
         }
     }
 }
 
-const FACT_KEYS: [&str; 4] = ["value", "cite", "quote", "note"];
+const FACT_KEYS: [&str; 5] = ["value", "cite", "quote", "note", "editorial"];
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Fact<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -130,16 +171,21 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Fact<T> {
             })?;
             return Ok(Fact::plain(value));
         }
-        let mut fact = Fact {
-            value: yaml_serde::from_value(map["value"].clone()).map_err(de::Error::custom)?,
-            cite: None,
-            quote: None,
-            note: None,
-        };
+        let mut fact =
+            Fact::plain(yaml_serde::from_value(map["value"].clone()).map_err(de::Error::custom)?);
         for (k, v) in map {
             let key = k.as_str().unwrap_or("");
             let slot = match key {
                 "value" => continue,
+                "editorial" => {
+                    fact.editorial = v.as_bool().ok_or_else(|| {
+                        de::Error::custom(format!(
+                            "`editorial` should be true or false, found {}",
+                            describe(v)
+                        ))
+                    })?;
+                    continue;
+                }
                 "cite" => &mut fact.cite,
                 "quote" => &mut fact.quote,
                 "note" => &mut fact.note,
@@ -157,19 +203,34 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Fact<T> {
     }
 }
 
-/// An extra fact with its own label: `{ label, value, cite, quote, note }`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+/// An extra fact with its own label: `{ label, value, cite, quote, note, editorial }`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabeledFact {
     pub label: String,
     #[serde(deserialize_with = "scalar_string")]
     pub value: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cite: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub editorial: bool,
+}
+
+impl LabeledFact {
+    /// The fact without its label.
+    pub fn fact(&self) -> Fact<&str> {
+        Fact {
+            value: self.value.as_str(),
+            cite: self.cite.clone(),
+            quote: self.quote.clone(),
+            note: self.note.clone(),
+            editorial: self.editorial,
+        }
+    }
 }
 
 fn scalar_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

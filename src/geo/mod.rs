@@ -18,9 +18,10 @@ use std::path::Path;
 use geojson::{GeoJson, GeometryValue};
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::entry::Kind;
-use crate::graph::Atlas;
+use crate::fsio::{Found, ReadError, Reader};
+use crate::kind::Kind;
 use crate::load::display_path;
+use crate::memo::{Digested, Query};
 
 /// The folder under the project root that holds the geodata.
 pub const FOLDER: &str = "geodata";
@@ -48,6 +49,24 @@ pub struct Site {
     pub file: String,
 }
 
+impl std::hash::Hash for Site {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let bits = |p: &(f64, f64)| (p.0.to_bits(), p.1.to_bits());
+        self.entry.hash(state);
+        self.point.as_ref().map(bits).hash(state);
+        for ring in &self.rings {
+            ring.iter().map(bits).collect::<Vec<_>>().hash(state);
+        }
+        (
+            &self.precision,
+            self.approximate,
+            &self.provenance,
+            &self.file,
+        )
+            .hash(state);
+    }
+}
+
 /// A base map shape: a name and its rings.
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -55,64 +74,183 @@ pub struct Shape {
     pub rings: Vec<Vec<(f64, f64)>>,
 }
 
-/// All geodata, joined to the atlas.
+/// The base map: provinces and country outlines, with the problems found
+/// reading them.
 #[derive(Debug, Default)]
-pub struct Geo {
-    /// Sites by entry index.
-    pub sites: BTreeMap<usize, Site>,
+pub struct Base {
     pub provinces: Vec<Shape>,
     pub countries: Vec<Shape>,
+    pub diags: Vec<Diagnostic>,
 }
 
-impl Geo {
-    /// Reads and validates `root/geodata`. Missing folders are fine (a site may
-    /// have no maps); problems are reported with file and feature index.
-    pub fn load(root: &Path, atlas: &Atlas, diags: &mut Diagnostics) -> Geo {
-        let mut geo = Geo::default();
-        let dir = root.join(FOLDER);
-        let base = dir.join("base");
-        geo.provinces = read_shapes(root, &base.join("china-provinces.geojson"), diags);
-        geo.countries = read_shapes(root, &base.join("world-countries.geojson"), diags);
-        let sites_dir = dir.join("sites");
-        if sites_dir.is_dir() {
-            let walker = walkdir::WalkDir::new(&sites_dir).sort_by_file_name();
-            for item in walker.into_iter().filter_map(Result::ok) {
-                let path = item.path();
-                if item.file_type().is_file() && path.extension().is_some_and(|e| e == "geojson") {
-                    read_sites(root, path, atlas, &mut geo, diags);
+/// Located entries, by atlas index, with the problems found reading and
+/// joining the site files.
+#[derive(Debug, Default)]
+pub struct Sites {
+    pub by_entry: BTreeMap<usize, Site>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl std::ops::Deref for Sites {
+    type Target = BTreeMap<usize, Site>;
+    fn deref(&self) -> &Self::Target {
+        &self.by_entry
+    }
+}
+
+/// All geodata, joined to the atlas.
+#[derive(Debug, Clone, Default)]
+pub struct Geo {
+    pub base: Digested<Base>,
+    pub sites: Digested<Sites>,
+}
+
+impl Default for Digested<Base> {
+    fn default() -> Self {
+        Digested::with_digest(0, Default::default())
+    }
+}
+
+impl Default for Digested<Sites> {
+    fn default() -> Self {
+        Digested::with_digest(0, Default::default())
+    }
+}
+
+/// A file of geodata as read: its path relative to the root, and its text.
+pub type GeoFile = (String, Digested<str>);
+
+/// The geodata files of a project: the base map's and the sites'.
+#[derive(Debug, Default, Clone, Hash)]
+pub struct GeoFiles {
+    pub base: Vec<GeoFile>,
+    pub sites: Vec<GeoFile>,
+}
+
+impl GeoFiles {
+    /// Finds the geodata files and reads them with `read` (missing folders
+    /// are fine: a site may have no maps); every other file under
+    /// `geodata/` (but notes such as a README) gets a warning saying it is
+    /// ignored.
+    pub fn read(
+        root: &Path,
+        reader: &Reader,
+        mut read: impl FnMut(&Found, &str) -> Result<Digested<str>, ReadError>,
+        diags: &mut Diagnostics,
+    ) -> GeoFiles {
+        let mut files = GeoFiles::default();
+        for item in reader.walk(&root.join(FOLDER)).skip_hidden() {
+            let item = match item {
+                Ok(item) => item,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
                 }
+            };
+            if item.is_dir() {
+                continue;
             }
-        }
-        for kind in [Kind::Park, Kind::Lab] {
-            for i in atlas.of_kind(kind) {
-                if !geo.sites.contains_key(&i) {
-                    let e = &atlas.entries[i];
+            let rel = display_path(root, item.path());
+            let inside = rel.strip_prefix(FOLDER).unwrap_or(&rel);
+            let geojson = item.path().extension().is_some_and(|e| e == "geojson");
+            let into = match inside {
+                _ if [PROVINCES_FILE, COUNTRIES_FILE]
+                    .iter()
+                    .any(|f| inside == format!("/base/{f}")) =>
+                {
+                    &mut files.base
+                }
+                _ if inside.starts_with("/sites/") && geojson => &mut files.sites,
+                _ if is_note(&item.file_name().to_string_lossy()) => continue,
+                _ => {
                     diags.push(
-                        Diagnostic::warning(format!("{} `{}` has no location", kind.name(), e.id))
-                            .in_file(&e.path)
-                            .hint("add a feature with its id to a file in geodata/sites/, or one with a null geometry and the reason in `provenance`"),
+                        Diagnostic::warning(format!("`{rel}` is not read and is ignored"))
+                            .in_file(&rel)
+                            .hint("site locations go in geodata/sites/*.geojson; the base map is geodata/base/china-provinces.geojson and world-countries.geojson"),
                     );
+                    continue;
                 }
+            };
+            match read(&item, &rel) {
+                Ok(text) => into.push((rel, text)),
+                Err(e) => diags.push(e.diagnostic()),
             }
         }
-        geo
-    }
-
-    /// Located sites (with a point), in entry order.
-    pub fn points(&self) -> impl Iterator<Item = (&Site, (f64, f64))> {
-        self.sites.values().filter_map(|s| s.point.map(|p| (s, p)))
+        files
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<(String, String)> {
-    let rel = display_path(root, path);
-    match std::fs::read_to_string(path) {
-        Ok(t) => Some((rel, t)),
-        Err(e) => {
-            diags.push(Diagnostic::error(format!("cannot read `{rel}`: {e}")).in_file(&rel));
-            None
+/// Notes kept beside the data (a README, a licence) and editors' backups.
+fn is_note(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    crate::load::is_editor_temp(name)
+        || lower.ends_with(".md")
+        || lower.ends_with(".txt")
+        || lower.starts_with("readme")
+        || lower.starts_with("licen")
+}
+
+const PROVINCES_FILE: &str = "china-provinces.geojson";
+const COUNTRIES_FILE: &str = "world-countries.geojson";
+
+/// What a located entry must be, to check its feature: (id, kind, in China),
+/// in atlas order.
+pub type Placed = Vec<(String, Kind, bool)>;
+
+/// Reading the base map.
+pub static BASE: Query<Vec<GeoFile>, Base> = Query::new("base map", |files| {
+    let mut diags = Diagnostics::default();
+    let mut base = Base::default();
+    for (rel, text) in files {
+        let shapes = read_shapes(rel, text, &mut diags);
+        if rel.ends_with(PROVINCES_FILE) {
+            base.provinces = shapes;
+        } else {
+            base.countries = shapes;
         }
     }
+    base.diags = diags.into_iter().collect();
+    base
+});
+
+/// What the sites are joined with.
+#[derive(Hash)]
+pub struct SitesInput {
+    pub files: Vec<GeoFile>,
+    pub placed: Digested<Placed>,
+}
+
+/// Reading the site files and joining them to the entries.
+pub static SITES: Query<SitesInput, Sites> = Query::new("sites", |input| {
+    let mut diags = Diagnostics::default();
+    let index: rustc_hash::FxHashMap<&str, usize> = input
+        .placed
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _, _))| (id.as_str(), i))
+        .collect();
+    let mut sites = BTreeMap::new();
+    for (rel, text) in &input.files {
+        read_sites(rel, text, &input.placed, &index, &mut sites, &mut diags);
+    }
+    for (i, (id, kind, _)) in input.placed.iter().enumerate() {
+        if kind.is_place() && !sites.contains_key(&i) {
+            diags.push(
+                Diagnostic::warning(format!("{} `{id}` has no location", kind.name()))
+                    .in_file(&format!("content/{}/{id}.md", kind.folder()))
+                    .hint("add a feature with its id to a file in geodata/sites/, or one with a null geometry and the reason in `provenance`"),
+            );
+        }
+    }
+    Sites {
+        by_entry: sites,
+        diags: diags.into_iter().collect(),
+    }
+});
+
+/// Located sites (with a point), in entry order.
+pub fn points(sites: &Sites) -> impl Iterator<Item = (&Site, (f64, f64))> + '_ {
+    sites.values().filter_map(|s| s.point.map(|p| (s, p)))
 }
 
 fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::FeatureCollection> {
@@ -140,14 +278,8 @@ fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::Feat
     }
 }
 
-fn read_shapes(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Shape> {
-    if !path.is_file() {
-        return Vec::new();
-    }
-    let Some((rel, text)) = read_text(root, path, diags) else {
-        return Vec::new();
-    };
-    let Some(fc) = parse(&rel, &text, diags) else {
+fn read_shapes(rel: &str, text: &str, diags: &mut Diagnostics) -> Vec<Shape> {
+    let Some(fc) = parse(rel, text, diags) else {
         return Vec::new();
     };
     fc.features
@@ -182,14 +314,19 @@ fn rings_of(value: &GeometryValue) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
-fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mut Diagnostics) {
-    let Some((rel, text)) = read_text(root, path, diags) else {
+fn read_sites(
+    rel: &str,
+    text: &str,
+    placed: &Placed,
+    index: &rustc_hash::FxHashMap<&str, usize>,
+    sites: &mut BTreeMap<usize, Site>,
+    diags: &mut Diagnostics,
+) {
+    let Some(fc) = parse(rel, text, diags) else {
         return;
     };
-    let Some(fc) = parse(&rel, &text, diags) else {
-        return;
-    };
-    for (index, f) in fc.features.iter().enumerate() {
+    let closest = |id: &str| did_you_mean(id, placed.iter().map(|(i, _, _)| i.as_str()));
+    for (feature, f) in fc.features.iter().enumerate() {
         let props = f.properties.clone().unwrap_or_default();
         let get = |k: &str| {
             props
@@ -201,30 +338,30 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
         let id = get("id");
         // Located only when there is something to report: finding a
         // feature in the text is a search of the whole file.
-        let here = |d: Diagnostic| d.at(&rel, &text, locate_feature(&text, index, &id));
+        let here = |d: Diagnostic| d.at(rel, text, locate_feature(text, feature, &id));
         let what = if id.is_empty() {
-            format!("feature {index}")
+            format!("feature {feature}")
         } else {
-            format!("feature {index} (`{id}`)")
+            format!("feature {feature} (`{id}`)")
         };
-        let Some(&entry) = atlas.index.get(&id) else {
+        let Some(&entry) = index.get(id.as_str()) else {
             let mut d = here(Diagnostic::error(format!("{what} has no entry")));
-            d = match atlas.closest_id(&id) {
+            d = match closest(&id) {
                 Some(close) if !id.is_empty() => d.hint(format!("did you mean `{close}`?")),
                 _ => d.hint("`properties.id` must be the id of a park or lab in content/"),
             };
             diags.push(d);
             continue;
         };
-        let e = &atlas.entries[entry];
-        if !matches!(e.kind, Kind::Park | Kind::Lab) {
+        let (_, kind, in_china) = &placed[entry];
+        if !kind.is_place() {
             diags.push(here(Diagnostic::error(format!(
-                "{what}: `{id}` is a {}; only parks and labs have locations",
-                e.kind.name()
+                "{what}: `{id}` is a {}; only parks, labs and institutions have locations",
+                kind.name()
             ))));
             continue;
         }
-        if geo.sites.contains_key(&entry) {
+        if sites.contains_key(&entry) {
             diags.push(
                 here(Diagnostic::error(format!(
                     "{what}: `{id}` is located twice"
@@ -257,10 +394,7 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
                 "{what}: `approximate` must be true or false"
             ))));
         }
-        let in_china = e
-            .item()
-            .and_then(|m| m.country.as_ref())
-            .is_none_or(|c| c.value == "China");
+        let in_china = *in_china;
         let (point, rings) = match &f.geometry {
             None => (None, Vec::new()),
             Some(g) => match check_geometry(&g.value, in_china) {
@@ -275,7 +409,7 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
                 }
             },
         };
-        geo.sites.insert(
+        sites.insert(
             entry,
             Site {
                 entry,
@@ -284,7 +418,7 @@ fn read_sites(root: &Path, path: &Path, atlas: &Atlas, geo: &mut Geo, diags: &mu
                 precision,
                 approximate: approximate.unwrap_or(true),
                 provenance,
-                file: rel.clone(),
+                file: rel.to_string(),
             },
         );
     }

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::projection::{Albers, equirectangular};
-use super::{Geo, Shape};
+use super::{Base, Shape};
 use crate::markdown::escape_attr;
 
 /// A region of the map and how it is drawn.
@@ -201,16 +201,25 @@ pub struct Mark {
     pub foreign: bool,
 }
 
+impl std::hash::Hash for Mark {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.href, &self.title, &self.kind).hash(state);
+        (self.lonlat.0.to_bits(), self.lonlat.1.to_bits()).hash(state);
+        (self.current, self.foreign).hash(state);
+    }
+}
+
 /// Whether `view` shows mark `m`.
 pub fn shows(view: &View, m: &Mark) -> bool {
-    view.contains(m.lonlat) && (!view.world || m.foreign)
+    // China's maps show China's sites only; the world map the comparators.
+    view.contains(m.lonlat) && view.world == m.foreign
 }
 
 const BASE_STYLE: &str = ".land{fill:#e9e5dc;stroke:#fdfcfa;stroke-width:.5}.province{fill:#f3efe6;stroke:#a59d8e;stroke-width:.6;stroke-linejoin:round}.frame{fill:#dfe9ef}\
 @media (prefers-color-scheme:dark){.land{fill:#2a2d31;stroke:#16181b}.province{fill:#33373c;stroke:#6d737a}.frame{fill:#1c2329}}";
 
 /// A standalone base map (provinces and countries), for `static/map-<slug>.svg`.
-pub fn base_map(geo: &Geo, view: &View) -> String {
+pub fn base_map(geo: &Base, view: &View) -> String {
     let f = Frame::new(view);
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"Base map: {}\"><style>{BASE_STYLE}</style><rect class=\"frame\" width=\"100%\" height=\"100%\"/>",
@@ -298,10 +307,14 @@ pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> S
     out
 }
 
-/// The views a point shows in: the first (national or world) and any inset.
-pub fn views_for(lonlat: (f64, f64)) -> Vec<&'static View> {
-    let china = View::by_slug("china").expect("china view");
+/// The views a site shows in: China's national map and any inset for a
+/// site in China, the world map for a comparator abroad.
+pub fn views_for(lonlat: (f64, f64), foreign: bool) -> Vec<&'static View> {
     let world = View::by_slug("world").expect("world view");
+    if foreign {
+        return vec![world];
+    }
+    let china = View::by_slug("china").expect("china view");
     let mut out = vec![if china.contains(lonlat) { china } else { world }];
     out.extend(
         VIEWS

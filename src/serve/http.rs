@@ -112,7 +112,7 @@ pub fn overlay(diagnostics: &str) -> String {
             "this is the last good version of the page. Fix the file and the page updates.</p>",
             "<pre style=\"margin:0;white-space:pre-wrap;font:inherit\">{}</pre></div>"
         ),
-        crate::render::esc(diagnostics)
+        crate::prepare::esc(diagnostics)
     )
 }
 

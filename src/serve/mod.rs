@@ -33,9 +33,7 @@ use futures_util::StreamExt as _;
 use tokio::sync::broadcast;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::incremental::Cache;
-use crate::render::OutputFile;
-use crate::{BuildOptions, BuildResult};
+use crate::{BuildOptions, BuildResult, Collect, OutputFile, Session};
 
 pub use http::{Target, content_type, overlay, percent_decode, resolve};
 pub use watch::is_relevant;
@@ -176,7 +174,7 @@ pub fn start(options: &ServeOptions) -> Result<Server, String> {
         build: BuildOptions {
             base_url: Some(base_url(addr)),
         },
-        cache: Cache::new(),
+        session: Session::persistent(),
         shared: shared.clone(),
         builds: 0,
         instance: format!("{:x}", std::process::id() as u128 ^ now_nanos()),
@@ -185,7 +183,7 @@ pub fn start(options: &ServeOptions) -> Result<Server, String> {
     };
     // Watch first, so nothing changed during the first build goes unreported.
     let watch = watch::Watch::start(&options.root, options.debounce)?;
-    rebuilder.cache.watched();
+    rebuilder.session.inputs.watched();
     rebuilder.rebuild("initial build");
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = stop.clone();
@@ -225,13 +223,13 @@ fn now_nanos() -> u128 {
 struct Rebuilder {
     root: PathBuf,
     build: BuildOptions,
-    cache: Cache,
+    session: Session,
     shared: Arc<Shared>,
     builds: u64,
     instance: String,
     verbose: bool,
     /// Digests of the warnings of the last build, printed already.
-    warned: std::collections::HashSet<u64>,
+    warned: std::collections::HashSet<crate::memo::Digest>,
 }
 
 impl Rebuilder {
@@ -243,7 +241,7 @@ impl Rebuilder {
                         [one] => crate::load::display_path(Path::new(""), one),
                         many => format!("{} changes", many.len()),
                     };
-                    self.cache.changed(
+                    self.session.inputs.changed(
                         paths
                             .iter()
                             .map(|p| crate::load::display_path(Path::new(""), p)),
@@ -259,14 +257,18 @@ impl Rebuilder {
     fn rebuild(&mut self, what: &str) {
         let started = Instant::now();
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            crate::run_with(&self.root, &self.build, &mut self.cache)
+            let collect = Collect::default();
+            let mut result = crate::run_with(&self.root, &self.build, &mut self.session, &collect);
+            result.files = collect.into_files();
+            result
         }));
         self.builds += 1;
         let result = match run {
             Ok(r) => r,
             Err(panic) => {
-                // A bug, not the content's fault: start over with an empty cache.
-                self.cache = Cache::new();
+                // A bug, not the content's fault: start over with an empty memo.
+                self.session = Session::persistent();
+                self.session.inputs.watched();
                 let why = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
@@ -314,7 +316,7 @@ impl Rebuilder {
                 out.push_str(&format!("{d}\n"));
                 continue;
             }
-            let key = crate::incremental::digest_json(d);
+            let key = crate::memo::digest(&d.to_string());
             warned.insert(key);
             if self.warned.contains(&key) {
                 repeated += 1;

@@ -82,6 +82,46 @@ impl Events {
         e
     }
 
+    /// The next event, if one arrives within `wait`.
+    pub fn next_within(&mut self, wait: Duration) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        let mut buf = [0u8; 8192];
+        loop {
+            if let Some(end) = self.seen.find("\n\n") {
+                let event: String = self.seen.drain(..end + 2).collect();
+                if event.contains("event:") {
+                    return Some(event);
+                }
+                continue;
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("event stream: {e}"),
+            }
+        }
+    }
+
+    /// Waits for an event, then for the stream to be quiet for `quiet`;
+    /// returns the last event (the state the server settled in).
+    pub fn settle(&mut self, quiet: Duration) -> String {
+        let mut last = self
+            .next_within(WAIT)
+            .expect("an event on the event stream");
+        while let Some(e) = self.next_within(quiet) {
+            last = e;
+        }
+        last
+    }
+
     /// Reads until an event containing `needle` arrives; returns that event.
     pub fn wait_for(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;

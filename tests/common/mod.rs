@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 
@@ -85,19 +86,55 @@ impl Site {
     }
 }
 
-/// A park entry with the given extra front matter and body.
+/// A park entry with the given extra front matter and body (and the
+/// required `updated` after them, unless they give it).
 pub fn park(extra: &str, body: &str) -> String {
-    format!("---\ntitle: Test Park\nsummary: A park.\n{extra}---\n{body}")
+    format!(
+        "---\ntitle: Test Park\nsummary: A park.\n{extra}{}---\n{body}",
+        reviewed(extra)
+    )
+}
+
+/// The `updated:` line an item needs, unless `extra` has one.
+pub fn reviewed(extra: &str) -> &'static str {
+    if extra.contains("updated:") {
+        ""
+    } else {
+        "updated: 2024-05-01\n"
+    }
 }
 
 /// A lab entry with the given extra front matter.
 pub fn lab(extra: &str) -> String {
-    format!("---\ntitle: Test Lab\nsummary: A lab.\n{extra}---\nA lab [@doe-2020, §2].\n")
+    format!(
+        "---\ntitle: Test Lab\nsummary: A lab.\n{extra}{}---\nA lab [@doe-2020, §2].\n",
+        reviewed(extra)
+    )
+}
+
+/// Every file of a built site folder (but atlas's marker), sorted by path.
+pub fn read_site(dir: &Path) -> Vec<atlas::OutputFile> {
+    let mut files: Vec<atlas::OutputFile> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != atlas::output::MARKER)
+        .map(|e| atlas::OutputFile {
+            path: e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/"),
+            bytes: std::fs::read(e.path()).unwrap().into(),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// Asserts that every relative link and source in the HTML files of a site
 /// built into `site` names a file there; returns how many were checked.
-pub fn assert_links_resolve(site: &Path, files: &[atlas::render::OutputFile]) -> usize {
+pub fn assert_links_resolve(site: &Path, files: &[atlas::OutputFile]) -> usize {
     let mut checked = 0;
     for f in files.iter().filter(|f| f.path.ends_with(".html")) {
         let html = String::from_utf8_lossy(&f.bytes);

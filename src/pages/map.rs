@@ -1,0 +1,302 @@
+//! Maps: the map page (`map/index.html`: every view with all marks, and a
+//! table of every site), the locator maps of entry pages, the static base
+//! maps (`static/map-<view>.svg`) and the combined GeoJSON download.
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::json;
+use tera::Context;
+
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
+use crate::geo::svg::{Mark, VIEWS, base_map, map_with_marks, shows, views_for};
+use crate::geo::{Base, Sites};
+use crate::memo::{Digested, Query};
+use crate::theme::Template;
+use crate::views::{Card, SiteView};
+
+/// The location block of an entry page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct LocationView {
+    /// Inline SVGs: the national (or world) locator, then any inset.
+    pub maps: Vec<String>,
+    pub precision: String,
+    pub approximate: bool,
+    pub provenance: String,
+    /// `[lon, lat]` rounded for display.
+    pub coordinates: String,
+    /// True when the entry records that it has no fixed place.
+    pub unlocated: bool,
+}
+
+/// One row of the table beside a map.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SiteRow {
+    pub title: String,
+    pub href: String,
+    pub kind: String,
+    pub place: String,
+    pub precision: String,
+    pub approximate: bool,
+    pub provenance: String,
+    pub region: String,
+    pub foreign: bool,
+}
+
+/// A map with a heading, for the map page and the home page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct MapFigure {
+    pub slug: String,
+    pub title: String,
+    pub svg: String,
+    pub count: usize,
+}
+
+/// What a locator map is made from.
+#[derive(Hash)]
+pub struct LocationInput {
+    pub site: crate::geo::Site,
+    /// The entry's card on its own page.
+    pub card: Digested<Card>,
+}
+
+/// The location block of an entry page.
+pub static LOCATION: Query<LocationInput, LocationView> = Query::new("locator", |input| {
+    let site = &input.site;
+    let Some(lonlat) = site.point else {
+        return LocationView {
+            maps: Vec::new(),
+            precision: String::new(),
+            approximate: false,
+            provenance: site.provenance.clone(),
+            coordinates: String::new(),
+            unlocated: true,
+        };
+    };
+    let card = &input.card;
+    // Only this entry's mark, so each page stays small (and the build linear).
+    let mark = [mark(card, lonlat, true)];
+    let maps = views_for(lonlat, card.foreign)
+        .into_iter()
+        .map(|v| {
+            map_with_marks(
+                v,
+                &mark,
+                Depth::Two.root(),
+                &format!("Location of {} on a map of {}", card.title, v.title),
+            )
+        })
+        .collect();
+    LocationView {
+        maps,
+        precision: site.precision.clone(),
+        approximate: site.approximate,
+        provenance: site.provenance.clone(),
+        coordinates: format!("{:.2}° E, {:.2}° N", lonlat.0, lonlat.1),
+        unlocated: false,
+    }
+});
+
+/// The location block of entry `i`'s page, if it has a location.
+pub fn location(site: &Site, i: usize) -> Option<Digested<LocationView>> {
+    let located = site.geo.sites.get(&i)?;
+    let input = LocationInput {
+        site: located.clone(),
+        card: site.card(i, Depth::Two),
+    };
+    Some(site.memo.get(&LOCATION, &input))
+}
+
+/// The mark of an entry (as its card says) at `lonlat`.
+fn mark(card: &Card, lonlat: (f64, f64), current: bool) -> Mark {
+    Mark {
+        href: card.href.clone(),
+        title: card.title.clone(),
+        kind: card.kind.clone(),
+        lonlat,
+        current,
+        foreign: card.foreign,
+    }
+}
+
+/// What the map page and the home map are drawn from: every located
+/// entry's mark, for pages at one depth.
+#[derive(Hash)]
+pub struct MarksInput {
+    pub depth: Depth,
+    pub marks: Vec<Mark>,
+}
+
+/// Every view with all marks.
+pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures", |input| {
+    VIEWS
+        .iter()
+        .map(|v| {
+            let count = input.marks.iter().filter(|m| shows(v, m)).count();
+            let what = if v.world {
+                "comparators abroad"
+            } else {
+                "sites in China"
+            };
+            let label = format!(
+                "Map of {}: {count} {what}, each a link to its entry",
+                v.title
+            );
+            MapFigure {
+                slug: v.slug.into(),
+                title: v.title.into(),
+                svg: map_with_marks(v, &input.marks, input.depth.root(), &label),
+                count,
+            }
+        })
+        .collect()
+});
+
+/// The figures for pages at `depth`.
+pub fn figures(site: &Site, depth: Depth) -> Digested<Vec<MapFigure>> {
+    let marks = crate::geo::points(&site.geo.sites)
+        .map(|(s, lonlat)| mark(&site.card(s.entry, depth), lonlat, false))
+        .collect();
+    site.memo.get(&FIGURES, &MarksInput { depth, marks })
+}
+
+/// What the map page reads.
+#[derive(Hash)]
+pub struct MapPage {
+    pub template: Template,
+    pub site: Digested<SiteView>,
+    pub config: Digested<PageConfig>,
+    pub figures: Digested<Vec<MapFigure>>,
+    /// Every located (or deliberately unlocated) entry: its site and card.
+    pub rows: Vec<(crate::geo::Site, Digested<Card>)>,
+}
+
+/// Rendering the map page.
+pub static PAGE: Query<MapPage, Made> = Query::new("map page", |p| {
+    let info = p.config.info(
+        "Map",
+        "Where China's science parks, labs and institutions are, drawn at build time.",
+        "map/",
+        "map-page",
+    );
+    let mut c: Context = base_context(&p.site, Depth::One, &info);
+    c.insert("figures", &*p.figures);
+    c.insert("rows", &rows(&p.rows));
+    render(&p.template, &c)
+});
+
+/// The table of every located site, beside the maps: China's first, then
+/// the comparators abroad, each by title.
+fn rows(sites: &[(crate::geo::Site, Digested<Card>)]) -> Vec<SiteRow> {
+    let mut rows: Vec<SiteRow> = sites
+        .iter()
+        .map(|(s, c)| {
+            let region = s
+                .point
+                .map(|p| {
+                    views_for(p, c.foreign)
+                        .iter()
+                        .map(|v| v.title)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "no fixed place".into());
+            SiteRow {
+                title: c.title.clone(),
+                href: c.href.clone(),
+                kind: c.kind.clone(),
+                place: c.province.clone(),
+                precision: s.precision.clone(),
+                approximate: s.approximate,
+                provenance: s.provenance.clone(),
+                region,
+                foreign: c.foreign,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.foreign, &a.title).cmp(&(b.foreign, &b.title)));
+    rows
+}
+
+/// The map page and the static base maps.
+pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
+    let page = move || MapPage {
+        template: site.theme.template("map.html"),
+        site: site.view.clone(),
+        config: site.config.clone(),
+        figures: figures(site, Depth::One),
+        rows: site
+            .geo
+            .sites
+            .values()
+            .map(|s| (s.clone(), site.card(s.entry, Depth::One)))
+            .collect(),
+    };
+    let mut jobs = vec![job_with(site.memo, "map/index.html", &PAGE, page)];
+    for (k, v) in VIEWS.iter().enumerate() {
+        jobs.push(job(
+            site.memo,
+            format!("static/map-{}.svg", v.slug),
+            &BASE_MAP,
+            (site.geo.base.clone(), k),
+        ));
+    }
+    jobs
+}
+
+/// A static base map: the base shapes drawn for view `k` of [`VIEWS`].
+pub static BASE_MAP: Query<(Digested<Base>, usize), Made> =
+    Query::new("base map svg", |(base, k)| {
+        Ok(Bytes::from(base_map(base, &VIEWS[*k])))
+    });
+
+/// What the GeoJSON download is made from: each site with the entry's
+/// head, and the base URL.
+#[derive(Hash)]
+pub struct SitesDownload {
+    pub base_url: String,
+    pub sites: Digested<Sites>,
+    pub heads: Vec<Digested<crate::entry::Head>>,
+}
+
+/// `data/sites.geojson`: all located sites as one FeatureCollection (RFC
+/// 7946), with each entry's id, kind, names, URL and the provenance of its
+/// position.
+pub static SITES_GEOJSON: Query<SitesDownload, Made> = Query::new("sites geojson", |input| {
+    let features: Vec<serde_json::Value> = input
+        .sites
+        .values()
+        .map(|s| feature(&input.base_url, &input.heads[s.entry], s))
+        .collect();
+    let fc = json!({ "type": "FeatureCollection", "features": features });
+    let mut text = serde_json::to_string_pretty(&fc).unwrap_or_default();
+    text.push('\n');
+    Ok(Bytes::from(text))
+});
+
+fn feature(base_url: &str, e: &crate::entry::Head, s: &crate::geo::Site) -> serde_json::Value {
+    let item = e.item();
+    let geometry = match (s.point, s.rings.is_empty()) {
+        (None, _) => serde_json::Value::Null,
+        (Some(p), true) => json!({ "type": "Point", "coordinates": [p.0, p.1] }),
+        (Some(_), false) => json!({
+            "type": "Polygon",
+            "coordinates": s.rings.iter().map(|r| r.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()).collect::<Vec<_>>()
+        }),
+    };
+    json!({
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "id": e.id,
+            "kind": e.kind.name(),
+            "title": e.title(),
+            "name_zh": item.and_then(|m| m.name_zh.as_ref().map(|f| f.value.clone())),
+            "aliases": item.map(|m| m.aliases.clone()).unwrap_or_default(),
+            "country": item.map(|m| m.country_name().to_string()),
+            "url": format!("{base_url}{}", e.url_path()),
+            "precision": s.precision,
+            "approximate": s.approximate,
+            "provenance": s.provenance,
+        }
+    })
+}

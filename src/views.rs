@@ -1,0 +1,375 @@
+//! Read-only views the templates receive: plain data made from the atlas,
+//! never the internal structs. Site-wide links (menu, kinds) are written
+//! relative to the site root and templates prefix them with `root`; cards
+//! and the HTML inside views link relative to the page they are made for.
+
+use serde::Serialize;
+
+use crate::config::Taxonomies;
+use crate::entry::Head;
+use crate::markdown::{Heading, href};
+use crate::memo::{Digested, Query};
+
+/// The whole site, the same on every page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    /// Link to the home page, relative to the root.
+    pub home: String,
+    /// Link to the map page, relative to the root.
+    pub map: String,
+    /// Link to the timeline page, relative to the root.
+    pub timeline: String,
+    pub menu: Vec<MenuItem>,
+    pub kinds: Vec<KindView>,
+    /// The index page of each kind, by kind name (`park`, ..., `source`),
+    /// relative to the root.
+    pub indexes: std::collections::BTreeMap<String, String>,
+    pub taxonomies: Vec<MenuItem>,
+    /// Entries in China.
+    pub entry_count: usize,
+    /// Comparators abroad.
+    pub abroad_count: usize,
+}
+
+/// What the site view is made from: the settings, the plain pages for the
+/// menu, and how many entries of each kind are in China and abroad.
+#[derive(Hash)]
+pub struct SiteInput {
+    pub config: Digested<crate::pages::PageConfig>,
+    /// (menu position, title, site folder) of each plain page.
+    pub pages: Vec<(i64, String, String)>,
+    /// (kind, in China, abroad).
+    pub counts: Vec<(crate::kind::Kind, usize, usize)>,
+}
+
+impl SiteInput {
+    /// The input of the site view for `atlas`, counting from each entry's
+    /// card (`cards[i]` is entry `i`'s).
+    pub fn of(
+        atlas: &crate::graph::Atlas,
+        cards: &[Digested<Card>],
+        config: Digested<crate::pages::PageConfig>,
+    ) -> SiteInput {
+        use crate::kind::Kind;
+        let pages = atlas
+            .of_kind(Kind::Page)
+            .map(|i| {
+                let e = &atlas.entries[i];
+                let order = match &e.meta {
+                    crate::entry::Meta::Page(m) => m.menu.unwrap_or(i64::MAX),
+                    _ => i64::MAX,
+                };
+                (order, e.title().to_string(), e.url_path())
+            })
+            .collect();
+        let counts = Kind::ITEMS
+            .iter()
+            .chain([Kind::Source].iter())
+            .map(|&k| {
+                let abroad = atlas.of_kind(k).filter(|&i| cards[i].foreign).count();
+                (k, atlas.of_kind(k).count() - abroad, abroad)
+            })
+            .collect();
+        SiteInput {
+            config,
+            pages,
+            counts,
+        }
+    }
+}
+
+/// The site view, the same on every page; digested by content.
+pub static SITE_VIEW: Query<SiteInput, SiteView> = Query::with_cutoff("site view", |input| {
+    use crate::graph::Taxonomy;
+    let config = &input.config;
+    let link = |path: &str| href("", path, config.index_html);
+    let mut menu = input.pages.clone();
+    menu.sort();
+    let items = || input.counts.iter().filter(|(k, _, _)| k.is_item());
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        language: config.language.clone(),
+        map: link("map/"),
+        timeline: link("timeline/"),
+        home: if config.index_html {
+            "index.html".into()
+        } else {
+            String::new()
+        },
+        menu: menu
+            .into_iter()
+            .map(|(_, title, path)| MenuItem {
+                title,
+                href: link(&path),
+            })
+            .collect(),
+        indexes: input
+            .counts
+            .iter()
+            .map(|(k, _, _)| (k.name().to_string(), link(&format!("{}/", k.folder()))))
+            .collect(),
+        kinds: input
+            .counts
+            .iter()
+            .map(|&(k, count, abroad)| KindView {
+                kind: k.name().into(),
+                label: k.label_plural().into(),
+                href: link(&format!("{}/", k.folder())),
+                count,
+                abroad,
+            })
+            .collect(),
+        taxonomies: Taxonomy::ALL
+            .iter()
+            .map(|t| MenuItem {
+                title: t.label().into(),
+                href: link(&format!("{}/", t.slug())),
+            })
+            .collect(),
+        entry_count: items().map(|c| c.1).sum(),
+        abroad_count: items().map(|c| c.2).sum(),
+    }
+});
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct MenuItem {
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct KindView {
+    pub kind: String,
+    pub label: String,
+    pub href: String,
+    /// Entries in China (all, for sources).
+    pub count: usize,
+    /// Comparators abroad.
+    pub abroad: usize,
+}
+
+/// What every page knows about itself.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct PageInfo {
+    pub title: String,
+    pub description: String,
+    /// Site path of the page (`parks/x/`), for canonical URLs.
+    pub path: String,
+    pub canonical: String,
+    /// A body class, e.g. `entry park`.
+    pub class: String,
+    /// An entry's page (Open Graph type `article`).
+    pub article: bool,
+}
+
+/// An entry as shown in lists and tables.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub name_zh: String,
+    pub summary: String,
+    /// Relative to the page the card is made for.
+    pub href: String,
+    /// The designation's label (`National high-tech industrial development zone`).
+    pub designation: String,
+    /// The province, or the country of a comparator abroad.
+    pub province: String,
+    pub established: String,
+    /// Outside China: a comparator, listed apart from China's own entries.
+    pub foreign: bool,
+    /// Shown first on the home page.
+    pub featured: bool,
+    /// Lowercased titles, aliases and names, for the table filter.
+    pub search: String,
+}
+
+/// What a card is made from: the entry's head, and how the page it is on
+/// links (its relative root and whether links name `index.html`).
+#[derive(Hash)]
+pub struct CardInput {
+    pub head: Digested<Head>,
+    pub root: &'static str,
+    pub index_html: bool,
+    pub labels: Digested<Taxonomies>,
+}
+
+/// An entry's card; digested by content, so only a change the card shows
+/// makes the lists that show it again.
+pub static CARD: Query<CardInput, Card> = Query::with_cutoff("card", |input| {
+    let e = &input.head;
+    let mut c = Card {
+        id: e.id.clone(),
+        kind: e.kind.name().to_string(),
+        title: e.title().to_string(),
+        name_zh: String::new(),
+        summary: e.summary().to_string(),
+        href: href(input.root, &e.url_path(), input.index_html),
+        designation: String::new(),
+        province: String::new(),
+        established: String::new(),
+        foreign: false,
+        featured: false,
+        search: String::new(),
+    };
+    let Some(item) = e.item() else {
+        c.search = c.title.to_lowercase();
+        return c;
+    };
+    c.name_zh = item
+        .name_zh
+        .as_ref()
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    c.designation = item
+        .designation
+        .as_ref()
+        .map(|d| {
+            input
+                .labels
+                .designation
+                .get(&d.value)
+                .cloned()
+                .unwrap_or_else(|| d.value.clone())
+        })
+        .unwrap_or_default();
+    c.foreign = !item.in_china();
+    c.featured = item.featured;
+    c.province = match (&item.province, c.foreign) {
+        (Some(p), false) => p.value.clone(),
+        _ if c.foreign => item.country_name().to_string(),
+        _ => String::new(),
+    };
+    c.established = item
+        .established
+        .as_ref()
+        .map(|d| d.value.year.to_string())
+        .unwrap_or_default();
+    let mut words = vec![c.title.to_lowercase(), c.name_zh.clone()];
+    words.extend(item.aliases.iter().map(|a| a.to_lowercase()));
+    c.search = words.join(" | ");
+    c
+});
+
+/// One row of a fact box.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct FactView {
+    pub label: String,
+    /// Escaped HTML (may hold links).
+    pub html: String,
+    pub notes: Vec<NoteRef>,
+    /// The atlas's own remark on the fact.
+    pub note: String,
+    /// The value comes from the atlas's editors, not from the sources.
+    pub editorial: bool,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct NoteRef {
+    pub number: usize,
+    pub anchor: String,
+}
+
+/// A group of related entries.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct RelationView {
+    pub label: String,
+    pub items: Vec<RelatedItem>,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct RelatedItem {
+    pub card: Card,
+    pub notes: Vec<NoteRef>,
+}
+
+/// A numbered note at the foot of a page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct NoteView {
+    pub number: usize,
+    /// Escaped HTML.
+    pub html: String,
+    /// Anchor ids of the places that refer to the note.
+    pub refs: Vec<String>,
+}
+
+/// A park, program or lab page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct EntryView {
+    pub card: Card,
+    /// The Chinese name with its note marks, or marked as the atlas's own.
+    pub name_zh: Option<FactView>,
+    pub kind_label: String,
+    pub kind_href: String,
+    pub aliases: Vec<String>,
+    pub facts: Vec<FactView>,
+    pub relations: Vec<RelationView>,
+    pub body: String,
+    pub headings: Vec<Heading>,
+    pub notes: Vec<NoteView>,
+    pub cite_text: String,
+    pub bibtex: String,
+    pub edit_href: String,
+    pub updated: String,
+    pub path: String,
+    pub location: Option<crate::pages::map::LocationView>,
+}
+
+/// A source page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SourceView {
+    pub card: Card,
+    pub short: String,
+    pub reference: String,
+    pub authors: Vec<String>,
+    pub kind: String,
+    pub year: String,
+    pub publisher: String,
+    pub venue: String,
+    pub url: String,
+    pub accessed: String,
+    /// Where a reader finds a source without a URL.
+    pub availability: String,
+    pub language: String,
+    pub body: String,
+    pub notes: Vec<NoteView>,
+    pub cited_by: Vec<CitedBy>,
+    pub cite_count: usize,
+    pub edit_href: String,
+}
+
+/// One entry that cites a source, with each place it does.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct CitedBy {
+    pub card: Card,
+    pub uses: Vec<CiteUse>,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct CiteUse {
+    pub locator: String,
+    pub quote: String,
+    /// "text" or the fact's label.
+    pub context: String,
+    /// The note on the citing page.
+    pub note: usize,
+}
+
+/// A taxonomy term with its entries.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct TermView {
+    pub label: String,
+    pub href: String,
+    /// Entries in China.
+    pub count: usize,
+    /// Comparators abroad.
+    pub abroad: usize,
+    pub entries: Vec<Card>,
+}
