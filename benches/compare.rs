@@ -29,9 +29,10 @@
 //!
 //! Then it runs every row `ATLAS_BENCH_RUNS` times (default 5), round-robin,
 //! each run a separate process writing into a fresh, empty folder on tmpfs
-//! (`/dev/shm` when present), and prints wall time (median and min–max),
-//! user + system CPU time and peak resident memory of that process, the
-//! files it wrote, and its time relative to atlas. The rows:
+//! (`/dev/shm` when present; the generated sites are written there too), and
+//! prints wall time (median and min–max), user + system CPU time and peak
+//! resident memory of that process, the files it wrote, and its time
+//! relative to atlas. The rows:
 //!
 //! - `atlas`: the release binary, `atlas --root <corpus> build --output <tmpfs>`;
 //! - `atlas rebuild`: the same over the previous build's output;
@@ -114,11 +115,23 @@ fn main() -> ExitCode {
         None => {}
     }
 
+    let input_base = if tmpfs.is_dir() {
+        tmpfs.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
     let mut failed = false;
     for n in sizes {
         let input = match std::env::var_os("ATLAS_BENCH_KEEP") {
             Some(dir) => Input::Kept(PathBuf::from(dir).join(n.to_string())),
-            None => Input::Temp(tempfile::tempdir().expect("a temp folder")),
+            // On tmpfs too: deleting 100,000s of files from a disk that
+            // discards on unlink takes minutes.
+            None => Input::Temp(
+                tempfile::Builder::new()
+                    .prefix("atlas-bench-input-")
+                    .tempdir_in(&input_base)
+                    .expect("a temp folder"),
+            ),
         };
         let root = input.path();
         let _ = std::fs::remove_dir_all(root);
