@@ -8,6 +8,7 @@
 //! ZOLA=/path/to/zola HUGO=/path/to/hugo cargo bench --bench compare
 //! ATLAS_BENCH_TOOLS=atlas,hugo cargo bench --bench compare      # only some rows
 //! ATLAS_BENCH_KEEP=/tmp/sites cargo bench --bench compare       # keep the generated sites
+//! ATLAS_BENCH_KEEP=/tmp/sites ATLAS_BENCH_RUNS=0 cargo bench --bench compare  # only write them
 //! ```
 //!
 //! For each N in `ATLAS_BENCH_N` (default `1000,10000`) it writes the corpus of
@@ -28,9 +29,10 @@
 //!
 //! Then it runs every row `ATLAS_BENCH_RUNS` times (default 5), round-robin,
 //! each run a separate process writing into a fresh, empty folder on tmpfs
-//! (`/dev/shm` when present), and prints wall time (median and min–max),
-//! user + system CPU time and peak resident memory of that process, the
-//! files it wrote, and its time relative to atlas. The rows:
+//! (`/dev/shm` when present; the generated sites are written there too), and
+//! prints wall time (median and min–max), user + system CPU time and peak
+//! resident memory of that process, the files it wrote, and its time
+//! relative to atlas. The rows:
 //!
 //! - `atlas`: the release binary, `atlas --root <corpus> build --output <tmpfs>`;
 //! - `atlas rebuild`: the same over the previous build's output;
@@ -47,7 +49,9 @@
 //! Each run is measured by a small intermediate process (this binary,
 //! `__measure`) that starts the tool, waits for it and reads
 //! `getrusage(RUSAGE_CHILDREN)`: the tool's own CPU time and peak RSS, no
-//! one else's. Wall time is from spawn to exit.
+//! one else's. Wall time is from spawn to exit. After each table it says
+//! how much CPU time other processes took meanwhile (from `/proc/stat`): on
+//! a shared machine, figures taken while others work are not comparable.
 //!
 //! The bench fails (non-zero exit) if an atlas build fails or writes no
 //! files; a failing Hugo or Zola is reported and left out. It never fails on
@@ -77,8 +81,7 @@ fn main() -> ExitCode {
     let runs = env_list("ATLAS_BENCH_RUNS", "5")
         .first()
         .copied()
-        .unwrap_or(5)
-        .max(1);
+        .unwrap_or(5);
     let tools = std::env::var("ATLAS_BENCH_TOOLS").unwrap_or_else(|_| "all".into());
     let wants = |t: &str| tools == "all" || tools.split(',').any(|x| x.trim() == t);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -112,11 +115,23 @@ fn main() -> ExitCode {
         None => {}
     }
 
+    let input_base = if tmpfs.is_dir() {
+        tmpfs.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
     let mut failed = false;
     for n in sizes {
         let input = match std::env::var_os("ATLAS_BENCH_KEEP") {
             Some(dir) => Input::Kept(PathBuf::from(dir).join(n.to_string())),
-            None => Input::Temp(tempfile::tempdir().expect("a temp folder")),
+            // On tmpfs too: deleting 100,000s of files from a disk that
+            // discards on unlink takes minutes.
+            None => Input::Temp(
+                tempfile::Builder::new()
+                    .prefix("atlas-bench-input-")
+                    .tempdir_in(&input_base)
+                    .expect("a temp folder"),
+            ),
         };
         let root = input.path();
         let _ = std::fs::remove_dir_all(root);
@@ -204,6 +219,10 @@ fn main() -> ExitCode {
             }));
         }
 
+        if runs == 0 {
+            println!("sites written into {}; no runs", root.display());
+            continue;
+        }
         let logs = root.join("logs");
         std::fs::create_dir_all(&logs).expect("a log folder");
         let out_n = out_base.path().join(n.to_string());
@@ -217,6 +236,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        let busy_before = busy_cpu_seconds();
+        let started = Instant::now();
         for run in 0..runs {
             for (i, row) in rows.iter_mut().enumerate() {
                 if row.error.is_some() {
@@ -245,6 +266,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        let elapsed = started.elapsed().as_secs_f64();
+        let ours: f64 = rows.iter().flat_map(|r| &r.samples).map(|s| s.cpu).sum();
         let _ = std::fs::remove_dir_all(&out_n);
         if let Some(i) = rows.iter().position(|r| r.name == "atlas")
             && let Ok(text) = std::fs::read_to_string(logs.join(format!("row-{i}-run-0.log")))
@@ -256,6 +279,19 @@ fn main() -> ExitCode {
             );
         }
         print_table(n, &rows);
+        if let (Some(now), Some(then)) = (busy_cpu_seconds(), busy_before) {
+            let others = (now - then - ours).max(0.0);
+            println!(
+                "meanwhile other processes used {others:.0} CPU-seconds in {elapsed:.0} s ({:.2} cores on average; load average now {})",
+                others / elapsed,
+                std::fs::read_to_string("/proc/loadavg")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
         for row in &rows {
             if let Some(e) = &row.error {
                 println!("{}: FAILED: {e}", row.name);
@@ -463,6 +499,22 @@ fn tree_size(dir: &Path) -> (usize, u64) {
         .fold((0, 0), |(n, b), e| {
             (n + 1, b + e.metadata().map_or(0, |m| m.len()))
         })
+}
+
+/// CPU time all processes have used since boot (Linux), in seconds: how
+/// busy the machine was besides the bench is its increase less the rows' own.
+fn busy_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: all but idle and iowait.
+    let busy: f64 = ticks.iter().take(8).sum::<f64>() - ticks.get(3)? - ticks.get(4)?;
+    Some(busy / 100.0)
 }
 
 fn tail(path: &Path, lines: usize) -> String {
