@@ -356,7 +356,7 @@ impl std::hash::Hash for Template {
 /// The most `range()` elements a page's templates may produce in all.
 pub const MAX_RANGE: usize = 100_000;
 /// The most bytes one page may have.
-pub const MAX_PAGE_BYTES: usize = 32 << 20;
+pub const MAX_PAGE_BYTES: usize = 256 << 20;
 
 thread_local! {
     /// What is left of the `range()` budget of the page being rendered.
