@@ -453,6 +453,7 @@ pub fn render_body(
         definitions: HashMap::new(),
         referenced: Vec::new(),
         text: String::new(),
+        text_chars: 0,
     };
     r.report_broken(&broken);
     r.report_undefined_footnotes(&events);
@@ -509,6 +510,8 @@ struct Renderer<'a, 'b> {
     referenced: Vec<String>,
     /// The words, for search.
     text: String,
+    /// How many characters `text` has.
+    text_chars: usize,
 }
 
 impl Renderer<'_, '_> {
@@ -925,28 +928,24 @@ impl Renderer<'_, '_> {
 
     /// Separates words in the search text.
     fn space(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with(' ') {
+        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text_chars < SEARCH_TEXT_CHARS {
             self.text.push(' ');
+            self.text_chars += 1;
         }
     }
 
     /// Adds words to the search text, up to its limit.
     fn words(&mut self, t: &str) {
-        let have = self.text.chars().count();
-        if have >= SEARCH_TEXT_CHARS {
-            return;
-        }
-        let mut n = have;
         for c in t.chars() {
-            if n >= SEARCH_TEXT_CHARS {
-                break;
+            if self.text_chars >= SEARCH_TEXT_CHARS {
+                return;
             }
             let c = if c.is_whitespace() { ' ' } else { c };
             if c == ' ' && (self.text.is_empty() || self.text.ends_with(' ')) {
                 continue;
             }
             self.text.push(c);
-            n += 1;
+            self.text_chars += 1;
         }
     }
 
@@ -959,8 +958,10 @@ impl Renderer<'_, '_> {
 
     fn note_ref(&mut self, n: usize, anchor: &str) {
         self.trim_space_before_note();
-        let words = self.text.trim_end().len();
-        self.text.truncate(words);
+        while self.text.ends_with(' ') {
+            self.text.pop();
+            self.text_chars -= 1;
+        }
         let _ = write!(
             self.out,
             "<sup class=\"note-ref\"><a href=\"#note-{n}\" id=\"{anchor}\" data-note=\"{n}\">{n}</a></sup>"
@@ -1031,6 +1032,7 @@ impl Renderer<'_, '_> {
                 self.out_body.paragraphs,
                 self.out_body.cited_paragraphs,
                 self.text.len(),
+                self.text_chars,
             );
             self.run(&events[k + 1..end]);
             let html = std::mem::replace(&mut self.out, saved.0);
@@ -1040,6 +1042,7 @@ impl Renderer<'_, '_> {
             self.out_body.paragraphs = saved.2;
             self.out_body.cited_paragraphs = saved.3;
             self.text.truncate(saved.4);
+            self.text_chars = saved.5;
             self.notes.define_footnote(&label, html);
         }
         let mut unused: Vec<(&String, &usize)> = self

@@ -10,12 +10,18 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("ATLAS_TIMINGS").is_some_and(|v| v != "0"))
 }
 
-/// The process's resident memory in MB, where the system says (Linux).
-fn resident_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| (pages * 4096) >> 20)
+/// The process's resident memory and its peak so far, in MB, where the
+/// system says (Linux).
+fn resident_mb() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb >> 10)
+    };
+    format!("{:>5} (peak {:>5})", field("VmRSS:"), field("VmHWM:"))
 }
 
 /// Times consecutive stages: each [`Clock::lap`] prints the time since the
@@ -36,7 +42,7 @@ impl Clock {
         if let Some(last) = self.last {
             let now = Instant::now();
             eprintln!(
-                "  {what:<24} {:>8.1} ms  {:>6} MB resident",
+                "  {what:<24} {:>8.1} ms  {} MB resident",
                 (now - last).as_secs_f64() * 1000.0,
                 resident_mb()
             );
