@@ -1,0 +1,134 @@
+//! The examples in README.md are real: the example entry builds in the real
+//! atlas without a problem, and every citation written in the text names a
+//! source, a locator and (with the source texts beside the checkout) a quote
+//! the source prints.
+
+mod common;
+
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The fenced blocks of `lang` in a Markdown text (indented ones too).
+fn blocks(text: &str, lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, Vec<String>)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        match &mut current {
+            None if trimmed == format!("```{lang}") => current = Some((indent, Vec::new())),
+            Some((_, lines)) if trimmed == "```" => {
+                out.push(lines.join("\n") + "\n");
+                current = None;
+            }
+            Some((indent, lines)) => lines.push(line.get(*indent..).unwrap_or(line).to_string()),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A copy of the real atlas (content, geodata, config), with its texts
+/// where the real one has them.
+fn copy_of_the_atlas(to: &Path) {
+    for folder in ["content", "geodata"] {
+        for e in walkdir::WalkDir::new(root().join(folder)).into_iter().filter_map(Result::ok) {
+            let target = to.join(folder).join(e.path().strip_prefix(root().join(folder)).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
+    }
+    let texts = root().join("../shared/sources").canonicalize().ok();
+    let mut config = std::fs::read_to_string(root().join("atlas.toml")).unwrap();
+    if let Some(texts) = texts {
+        config = config.replace("\"../shared/sources\"", &format!("{:?}", texts.display().to_string()));
+    }
+    std::fs::write(to.join("atlas.toml"), config).unwrap();
+}
+
+#[test]
+fn the_example_entry_of_the_readme_builds_in_the_atlas() {
+    let examples = blocks(&readme(), "markdown");
+    let entry = examples
+        .iter()
+        .find(|b| b.starts_with("---\n"))
+        .expect("an example entry in README.md");
+    let dir = tempfile::tempdir().unwrap();
+    copy_of_the_atlas(dir.path());
+    std::fs::write(dir.path().join("content/parks/readme-example.md"), entry).unwrap();
+    // The atlas note example, as an entry's text.
+    let note = examples
+        .iter()
+        .find(|b| b.starts_with("> [!NOTE]"))
+        .expect("an atlas note example in README.md");
+    std::fs::write(
+        dir.path().join("content/programs/readme-note-example.md"),
+        format!("---\ntitle: Example\nsummary: s.\nupdated: 2026-11-29\n---\nA claim [@grasten-haakonsson-2023, §5].\n\n{note}"),
+    )
+    .unwrap();
+    let r = atlas::run(dir.path(), &atlas::BuildOptions::default());
+    let problems: Vec<String> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != atlas::diag::Severity::Note)
+        .filter(|d| d.path.as_deref().is_some_and(|p| p.contains("readme")))
+        .map(|d| d.to_string())
+        .filter(|d| !d.contains("has no location"))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(r.diagnostics.iter().all(|d| d.path.as_deref().is_some_and(|p| p.contains("readme")) || d.severity == atlas::diag::Severity::Note), "{}", r.diagnostics.render());
+    let html = String::from_utf8_lossy(
+        &r.files
+            .iter()
+            .find(|f| f.path == "parks/readme-example/index.html")
+            .unwrap()
+            .bytes,
+    )
+    .into_owned();
+    assert!(html.contains("<q>more than 100 square kilometers</q>"), "{html}");
+}
+
+#[test]
+fn every_citation_in_the_readme_text_is_real() {
+    let readme = readme();
+    let mut cited = 0;
+    for (at, _) in readme.match_indices("`[@") {
+        let rest = &readme[at + 1..];
+        let end = rest.find("]`").expect("a closed citation");
+        let group = &rest[1..end];
+        let refs = atlas::cite::parse_group(group, 0, true).unwrap_or_else(|e| panic!("{group}: {}", e.message));
+        for r in refs {
+            assert!(
+                root().join("content/sources").join(format!("{}.md", r.source)).is_file(),
+                "README cites `{}`, which is not a source",
+                r.source
+            );
+            if let (Some(q), Some(text)) = (&r.quote, source_text(&r.source)) {
+                assert!(
+                    atlas::cite::normalize_for_quotes(&text).contains(&atlas::cite::normalize_for_quotes(q)),
+                    "README quotes `{q}`, which `{}` does not print",
+                    r.source
+                );
+            }
+            cited += 1;
+        }
+    }
+    assert!(cited >= 3, "{cited}");
+}
+
+/// The text of a source, if the texts are beside the checkout.
+fn source_text(id: &str) -> Option<String> {
+    let entry = std::fs::read_to_string(root().join("content/sources").join(format!("{id}.md"))).ok()?;
+    let name = entry.lines().find_map(|l| l.strip_prefix("text: "))?.trim();
+    std::fs::read_to_string(root().join("../shared/sources").join(name)).ok()
+}
