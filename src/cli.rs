@@ -110,11 +110,21 @@ pub fn main_with(cli: Cli) -> i32 {
             if let Some(warning) = bind_warning(bind) {
                 eprintln!("{warning}");
             }
-            crate::serve::serve(&crate::serve::ServeOptions {
+            let options = crate::serve::ServeOptions {
                 port,
                 bind,
                 ..crate::serve::ServeOptions::new(root)
-            })
+            };
+            match crate::serve::serve(&options) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    if e.contains("listen") {
+                        eprintln!("  = hint: pick another port with --port, e.g. --port 1112");
+                    }
+                    EXIT_USAGE
+                }
+            }
         }
         Command::RemoveTrash { path } => {
             crate::output::remove_trash(&path);

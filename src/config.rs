@@ -275,9 +275,6 @@ fn check_keep_path(path: &str) -> Result<(), String> {
     {
         return Err("it must not hold empty, `.` or `..` parts".into());
     }
-    if path == crate::output::MARKER {
-        return Err("it is atlas's own marker file".into());
-    }
     Ok(())
 }
 

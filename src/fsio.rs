@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::limits::{self, Limit};
-use crate::load::display_path;
 
 /// Reads files that resolve inside one folder.
 #[derive(Debug, Clone)]
@@ -472,6 +471,15 @@ pub fn is_windows_reserved(name: &str) -> bool {
                 || matches!(s, "com¹" | "com²" | "com³" | "lpt¹" | "lpt²" | "lpt³")
         }
     }
+}
+
+/// A path relative to the root with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

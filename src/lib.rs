@@ -370,8 +370,8 @@ fn pipeline(
         labels: config.taxonomies.clone(),
     });
     let site_view = memo.get(
-        &views::SITE_VIEW,
-        &views::SiteInput::of(atlas, &cards[0], page_config.clone()),
+        &pages::SITE_VIEW,
+        &pages::SiteInput::of(atlas, &cards[0], page_config.clone()),
     );
     let texts = source_texts(root, &config, atlas, &mut session.inputs, memo, diags);
     clock.lap("theme and cards");
@@ -673,7 +673,7 @@ fn source_texts(
             continue;
         };
         let path = dir.join(name);
-        let rel = load::display_path(root, &path);
+        let rel = fsio::display_path(root, &path);
         match inputs.read(&reader, &path, &rel, limits::SOURCE_TEXT) {
             Ok(t) => {
                 texts.insert(e.id.clone(), memo.get(&cite::NORMALIZE, &t));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::fsio::{Found, Reader, is_windows_reserved};
+use crate::fsio::{Found, Reader, display_path, is_windows_reserved};
 use crate::kind::Kind;
 use crate::limits;
 use crate::memo::Digested;
@@ -296,15 +296,6 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.starts_with(".#")
         || name.starts_with('#')
-}
-
-/// A path relative to the root with `/` separators, for messages.
-pub fn display_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -928,7 +928,8 @@ impl Renderer<'_, '_> {
 
     /// Separates words in the search text.
     fn space(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text_chars < SEARCH_TEXT_CHARS {
+        if !self.text.is_empty() && !self.text.ends_with(' ') && self.text_chars < SEARCH_TEXT_CHARS
+        {
             self.text.push(' ');
             self.text_chars += 1;
         }

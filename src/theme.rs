@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::fsio::Reader;
+use crate::fsio::display_path;
 use crate::limits;
-use crate::load::display_path;
 use crate::memo::{Digest, Digested, Query, digest};
 
 macro_rules! embed {

@@ -39,8 +39,13 @@ fn blocks(text: &str, lang: &str) -> Vec<String> {
 /// where the real one has them.
 fn copy_of_the_atlas(to: &Path) {
     for folder in ["content", "geodata"] {
-        for e in walkdir::WalkDir::new(root().join(folder)).into_iter().filter_map(Result::ok) {
-            let target = to.join(folder).join(e.path().strip_prefix(root().join(folder)).unwrap());
+        for e in walkdir::WalkDir::new(root().join(folder))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let target = to
+                .join(folder)
+                .join(e.path().strip_prefix(root().join(folder)).unwrap());
             if e.file_type().is_dir() {
                 std::fs::create_dir_all(&target).unwrap();
             } else {
@@ -51,7 +56,10 @@ fn copy_of_the_atlas(to: &Path) {
     let texts = root().join("../shared/sources").canonicalize().ok();
     let mut config = std::fs::read_to_string(root().join("atlas.toml")).unwrap();
     if let Some(texts) = texts {
-        config = config.replace("\"../shared/sources\"", &format!("{:?}", texts.display().to_string()));
+        config = config.replace(
+            "\"../shared/sources\"",
+            &format!("{:?}", texts.display().to_string()),
+        );
     }
     std::fs::write(to.join("atlas.toml"), config).unwrap();
 }
@@ -86,7 +94,14 @@ fn the_example_entry_of_the_readme_builds_in_the_atlas() {
         .filter(|d| !d.contains("has no location"))
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(r.diagnostics.iter().all(|d| d.path.as_deref().is_some_and(|p| p.contains("readme")) || d.severity == atlas::diag::Severity::Note), "{}", r.diagnostics.render());
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| d.path.as_deref().is_some_and(|p| p.contains("readme"))
+                || d.severity == atlas::diag::Severity::Note),
+        "{}",
+        r.diagnostics.render()
+    );
     let html = String::from_utf8_lossy(
         &r.files
             .iter()
@@ -95,7 +110,10 @@ fn the_example_entry_of_the_readme_builds_in_the_atlas() {
             .bytes,
     )
     .into_owned();
-    assert!(html.contains("<q>more than 100 square kilometers</q>"), "{html}");
+    assert!(
+        html.contains("<q>more than 100 square kilometers</q>"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -106,16 +124,21 @@ fn every_citation_in_the_readme_text_is_real() {
         let rest = &readme[at + 1..];
         let end = rest.find("]`").expect("a closed citation");
         let group = &rest[1..end];
-        let refs = atlas::cite::parse_group(group, 0, true).unwrap_or_else(|e| panic!("{group}: {}", e.message));
+        let refs = atlas::cite::parse_group(group, 0, true)
+            .unwrap_or_else(|e| panic!("{group}: {}", e.message));
         for r in refs {
             assert!(
-                root().join("content/sources").join(format!("{}.md", r.source)).is_file(),
+                root()
+                    .join("content/sources")
+                    .join(format!("{}.md", r.source))
+                    .is_file(),
                 "README cites `{}`, which is not a source",
                 r.source
             );
             if let (Some(q), Some(text)) = (&r.quote, source_text(&r.source)) {
                 assert!(
-                    atlas::cite::normalize_for_quotes(&text).contains(&atlas::cite::normalize_for_quotes(q)),
+                    atlas::cite::normalize_for_quotes(&text)
+                        .contains(&atlas::cite::normalize_for_quotes(q)),
                     "README quotes `{q}`, which `{}` does not print",
                     r.source
                 );
@@ -128,7 +151,8 @@ fn every_citation_in_the_readme_text_is_real() {
 
 /// The text of a source, if the texts are beside the checkout.
 fn source_text(id: &str) -> Option<String> {
-    let entry = std::fs::read_to_string(root().join("content/sources").join(format!("{id}.md"))).ok()?;
+    let entry =
+        std::fs::read_to_string(root().join("content/sources").join(format!("{id}.md"))).ok()?;
     let name = entry.lines().find_map(|l| l.strip_prefix("text: "))?.trim();
     std::fs::read_to_string(root().join("../shared/sources").join(name)).ok()
 }

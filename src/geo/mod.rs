@@ -18,9 +18,9 @@ use std::path::Path;
 use geojson::{GeoJson, GeometryValue};
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::fsio::display_path;
 use crate::fsio::{Found, ReadError, Reader};
 use crate::kind::Kind;
-use crate::load::display_path;
 use crate::memo::{Digested, Query};
 
 /// The folder under the project root that holds the geodata.

@@ -145,6 +145,13 @@ impl Staging {
         keep: &[String],
         swap: Swap,
     ) -> Result<Staging, Diagnostic> {
+        if keep.iter().any(|k| k == MARKER) {
+            return Err(Diagnostic::error(format!(
+                "`output_keep` lists `{MARKER}`, atlas's own marker file"
+            ))
+            .in_file(crate::config::CONFIG_FILE)
+            .hint("remove it from `output_keep`"));
+        }
         let shown = out.display().to_string();
         let out = check_path(root, out)?;
         let place = Place::of(&out);

@@ -13,7 +13,7 @@ use crate::prepare::Prepared;
 use crate::theme::Template;
 use crate::views::{Card, EntryView, SiteView};
 
-use super::map::LocationView;
+use crate::views::LocationView;
 
 /// What an entry page reads.
 #[derive(Hash)]

@@ -12,21 +12,7 @@ use crate::geo::svg::{Mark, VIEWS, base_map, map_with_marks, shows, views_for};
 use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Memo, Query};
 use crate::theme::Template;
-use crate::views::{Card, SiteView};
-
-/// The location block of an entry page.
-#[derive(Debug, Clone, Hash, Serialize)]
-pub struct LocationView {
-    /// Inline SVGs: the national (or world) locator, then any inset.
-    pub maps: Vec<String>,
-    pub precision: String,
-    pub approximate: bool,
-    pub provenance: String,
-    /// `[lon, lat]` rounded for display.
-    pub coordinates: String,
-    /// True when the entry records that it has no fixed place.
-    pub unlocated: bool,
-}
+use crate::views::{Card, LocationView, SiteView};
 
 /// One row of the table beside a map.
 #[derive(Debug, Clone, Hash, Serialize)]

@@ -48,7 +48,7 @@ use crate::graph::Atlas;
 use crate::memo::{Digested, Memo, Query};
 use crate::prepare::{Brief, Prepared};
 use crate::theme::Compiled;
-use crate::views::{Card, PageInfo, SiteView};
+use crate::views::{Card, KindView, MenuItem, PageInfo, SiteView};
 
 /// A made file, or why it could not be made.
 pub type Made = Result<Bytes, Diagnostic>;
@@ -232,6 +232,108 @@ pub fn site_files(theme: &Compiled) -> std::collections::BTreeSet<String> {
     files.extend(crate::geo::svg::VIEWS.iter().map(map::base_map_path));
     files
 }
+
+/// What the site view is made from: the settings, the plain pages for the
+/// menu, and how many entries of each kind are in China and abroad.
+#[derive(Hash)]
+pub struct SiteInput {
+    pub config: Digested<PageConfig>,
+    /// (menu position, title, site folder) of each plain page.
+    pub pages: Vec<(i64, String, String)>,
+    /// (kind, in China, abroad).
+    pub counts: Vec<(crate::kind::Kind, usize, usize)>,
+}
+
+impl SiteInput {
+    /// The input of the site view for `atlas`, counting from each entry's
+    /// card (`cards[i]` is entry `i`'s).
+    pub fn of(
+        atlas: &crate::graph::Atlas,
+        cards: &[Digested<Card>],
+        config: Digested<PageConfig>,
+    ) -> SiteInput {
+        use crate::kind::Kind;
+        let pages = atlas
+            .of_kind(Kind::Page)
+            .map(|i| {
+                let e = &atlas.entries[i];
+                let order = match &e.meta {
+                    crate::entry::Meta::Page(m) => m.menu.unwrap_or(i64::MAX),
+                    _ => i64::MAX,
+                };
+                (order, e.title().to_string(), e.url_path())
+            })
+            .collect();
+        let counts = Kind::ITEMS
+            .iter()
+            .chain([Kind::Source].iter())
+            .map(|&k| {
+                let abroad = atlas.of_kind(k).filter(|&i| cards[i].foreign).count();
+                (k, atlas.of_kind(k).count() - abroad, abroad)
+            })
+            .collect();
+        SiteInput {
+            config,
+            pages,
+            counts,
+        }
+    }
+}
+
+/// The site view, the same on every page; digested by content.
+pub static SITE_VIEW: Query<SiteInput, SiteView> = Query::with_cutoff("site view", |input| {
+    use crate::graph::Taxonomy;
+    let config = &input.config;
+    let link = |path: &str| crate::markdown::href("", path, config.index_html);
+    let mut menu = input.pages.clone();
+    menu.sort();
+    let items = || input.counts.iter().filter(|(k, _, _)| k.is_item());
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        language: config.language.clone(),
+        map: link("map/"),
+        timeline: link("timeline/"),
+        home: if config.index_html {
+            "index.html".into()
+        } else {
+            String::new()
+        },
+        menu: menu
+            .into_iter()
+            .map(|(_, title, path)| MenuItem {
+                title,
+                href: link(&path),
+            })
+            .collect(),
+        indexes: input
+            .counts
+            .iter()
+            .map(|(k, _, _)| (k.name().to_string(), link(&format!("{}/", k.folder()))))
+            .collect(),
+        kinds: input
+            .counts
+            .iter()
+            .map(|&(k, count, abroad)| KindView {
+                kind: k.name().into(),
+                label: k.label_plural().into(),
+                href: link(&format!("{}/", k.folder())),
+                count,
+                abroad,
+            })
+            .collect(),
+        taxonomies: Taxonomy::ALL
+            .iter()
+            .map(|t| MenuItem {
+                title: t.label().into(),
+                href: link(&format!("{}/", t.slug())),
+            })
+            .collect(),
+        entry_count: items().map(|c| c.1).sum(),
+        abroad_count: items().map(|c| c.2).sum(),
+    }
+});
 
 /// Renders a template page: the template with a context made from the
 /// page's input alone.

@@ -1,7 +1,9 @@
 //! `atlas serve`: build, serve the site from memory, watch, rebuild, reload.
 //!
 //! 1. Bind the address first (so the base URL is known and a busy port is
-//!    reported at once), then build with an [`Cache`](crate::incremental::Cache).
+//!    reported at once), then build with a persistent
+//!    [`Session`](crate::Session): its memo keeps every result, so each
+//!    rebuild makes only what an edit changed.
 //! 2. Serve the last good build's files from memory ([`http`] maps request
 //!    paths onto them and refuses anything outside the site). HTML gets the
 //!    live script, and the error overlay while the build fails.
@@ -238,13 +240,13 @@ impl Rebuilder {
             match watch.wait(Duration::from_millis(200)) {
                 watch::Changes::Relevant(paths) => {
                     let what = match paths.as_slice() {
-                        [one] => crate::load::display_path(Path::new(""), one),
+                        [one] => crate::fsio::display_path(Path::new(""), one),
                         many => format!("{} changes", many.len()),
                     };
                     self.session.inputs.changed(
                         paths
                             .iter()
-                            .map(|p| crate::load::display_path(Path::new(""), p)),
+                            .map(|p| crate::fsio::display_path(Path::new(""), p)),
                     );
                     self.rebuild(&what);
                 }
@@ -490,23 +492,15 @@ fn file_response(site: &Site, path: &str, bytes: Bytes, status: StatusCode) -> R
     (status, [(header::CONTENT_TYPE, content_type(path))], body).into_response()
 }
 
-/// Runs `atlas serve` until the process is stopped; returns the exit code.
-pub fn serve(options: &ServeOptions) -> i32 {
-    let server = match start(options) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if e.contains("listen") {
-                eprintln!("  = hint: pick another port with --port, e.g. --port 1112");
-            }
-            return crate::cli::EXIT_USAGE;
-        }
-    };
+/// Runs `atlas serve` until the process is stopped; an error if it cannot
+/// start (the address is taken, the project cannot be watched).
+pub fn serve(options: &ServeOptions) -> Result<(), String> {
+    let server = start(options)?;
     eprintln!(
         "serving {} at {} (watching content/, themes/, geodata/ and atlas.toml; Ctrl-C to stop)",
         options.root.display(),
         server.url()
     );
     server.wait();
-    crate::cli::EXIT_OK
+    Ok(())
 }
