@@ -69,8 +69,9 @@ pub enum Meta {
 pub struct ItemMeta {
     pub title: String,
     pub summary: String,
-    /// The Chinese name: cited where a source prints it; uncited, the
-    /// standard name supplied by the atlas from general knowledge.
+    /// The Chinese name: cited where a source prints it; uncited, supplied
+    /// by the atlas (the standard name from general knowledge, or a
+    /// descriptive rendering that the entry's note marks as such).
     pub name_zh: Option<Fact<String>>,
     pub aliases: Vec<String>,
     pub designation: Option<Fact<String>>,
