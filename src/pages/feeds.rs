@@ -105,9 +105,34 @@ pub fn base_path(base_url: &str) -> &str {
 /// of `planned`.
 pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
     let config = &site.config;
-    let mut items: Vec<FeedItem> = Kind::ITEMS
+    // The newest items picked by index first: a rebuild builds only the
+    // items the feed shows, not one per entry.
+    // Ordered as the feed's timestamps are: a missing month or day is the
+    // first, a missing date 1970-01-01.
+    let updated = |i: usize| {
+        site.atlas.entries[i]
+            .item()
+            .and_then(|m| m.updated)
+            .map_or((1970, 1, 1), |d| {
+                (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
+            })
+    };
+    let mut newest: Vec<usize> = Kind::ITEMS
         .iter()
         .flat_map(|&k| site.atlas.of_kind(k))
+        .collect();
+    let newest_first = |a: &usize, b: &usize| {
+        updated(*b)
+            .cmp(&updated(*a))
+            .then_with(|| site.atlas.entries[*a].id.cmp(&site.atlas.entries[*b].id))
+    };
+    if newest.len() > FEED_ITEMS {
+        newest.select_nth_unstable_by(FEED_ITEMS - 1, newest_first);
+        newest.truncate(FEED_ITEMS);
+    }
+    newest.sort_by(newest_first);
+    let items: Vec<FeedItem> = newest
+        .into_iter()
         .map(|i| &site.atlas.entries[i])
         .map(|e| FeedItem {
             title: e.title().to_string(),
@@ -120,8 +145,6 @@ pub fn plan<'a>(site: &'a Site<'a>, planned: &[Job<'a>]) -> Vec<Job<'a>> {
                 .map_or_else(|| "1970-01-01T00:00:00Z".into(), |d| d.rfc3339()),
         })
         .collect();
-    items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-    items.truncate(FEED_ITEMS);
     // Entry pages are made in the pass over the entries, not planned here.
     let entry_pages = site
         .atlas
