@@ -156,3 +156,41 @@ fn source_text(id: &str) -> Option<String> {
     let name = entry.lines().find_map(|l| l.strip_prefix("text: "))?.trim();
     std::fs::read_to_string(root().join("../shared/sources").join(name)).ok()
 }
+
+/// README's table of fields by kind says what the field table says: every
+/// item field once, in its order, with the kinds that take it and whether
+/// each must give it.
+#[test]
+fn the_readme_field_table_matches_the_field_table() {
+    use atlas::entry::{FIELDS, Kind};
+    let readme = readme();
+    let start = readme
+        .find("| field | park | program | lab | institution |")
+        .expect("README has the table of fields by kind");
+    let rows: Vec<(String, Vec<String>)> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<String> = l.split('|').map(|c| c.trim().to_string()).collect();
+            (cells[1].trim_matches('`').to_string(), cells[2..6].to_vec())
+        })
+        .collect();
+    let expected: Vec<(String, Vec<String>)> = FIELDS
+        .iter()
+        .filter(|f| Kind::ITEMS.iter().any(|k| f.kinds.contains(k)))
+        .map(|f| {
+            let marks = Kind::ITEMS
+                .iter()
+                .map(|k| match (f.kinds.contains(k), f.required) {
+                    (false, _) => "",
+                    (true, true) => "required",
+                    (true, false) => "·",
+                })
+                .map(str::to_string)
+                .collect();
+            (f.name.to_string(), marks)
+        })
+        .collect();
+    assert_eq!(rows, expected, "README's fields by kind against entry::FIELDS");
+}
