@@ -32,26 +32,34 @@
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
   }
 
+  // Index tables: one filter for every table on the page (China's entries and
+  // the comparators abroad), and sorting by any column with blank cells last
+  // whichever way it sorts.
   function tables() {
-    document.querySelectorAll("table[data-filterable]").forEach(function (table) {
-      var tools = document.querySelector(".table-tools");
-      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-      if (tools) {
-        tools.hidden = false;
-        var input = tools.querySelector(".table-filter");
-        var count = tools.querySelector(".filter-count");
-        input.addEventListener("input", function () {
-          var q = input.value.trim().toLowerCase();
-          var shown = 0;
-          rows.forEach(function (row) {
-            var hit = !q || (row.getAttribute("data-search") + " " + row.textContent.toLowerCase()).indexOf(q) >= 0;
+    var all = Array.prototype.slice.call(document.querySelectorAll("table[data-filterable]"));
+    if (!all.length) return;
+    var tools = document.querySelector(".table-tools");
+    if (tools) {
+      tools.hidden = false;
+      var input = tools.querySelector(".table-filter");
+      var count = tools.querySelector(".filter-count");
+      input.addEventListener("input", function () {
+        var q = input.value.trim().toLowerCase();
+        var shown = 0, total = 0;
+        all.forEach(function (table) {
+          Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+            var hit = !q || (row.getAttribute("data-search") + " " + row.textContent).toLowerCase().indexOf(q) >= 0;
             row.hidden = !hit;
+            total++;
             if (hit) shown++;
           });
-          count.textContent = q ? shown + " of " + rows.length + " shown" : "";
         });
-      }
-      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+        count.textContent = q ? shown + " of " + total + " shown" : "";
+      });
+    }
+    all.forEach(function (table) {
+      var heads = table.tHead.rows[0].cells;
+      Array.prototype.forEach.call(heads, function (th, col) {
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = th.textContent;
@@ -59,10 +67,12 @@
         th.appendChild(button);
         button.addEventListener("click", function () {
           var asc = th.getAttribute("aria-sort") !== "ascending";
-          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+          Array.prototype.forEach.call(heads, function (c) { c.removeAttribute("aria-sort"); });
           th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+          var rows = Array.prototype.slice.call(table.tBodies[0].rows);
           rows.sort(function (a, b) {
             var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+            if (!x || !y) return (!x) - (!y);
             var cmp = x.localeCompare(y, undefined, { numeric: true });
             return asc ? cmp : -cmp;
           });
