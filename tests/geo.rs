@@ -131,15 +131,20 @@ fn maps_have_one_linked_labelled_mark_per_located_entry() {
     let html = s.read("map/index.html");
     let china = &html[html.find("class=\"map map-china\"").unwrap()..];
     let china = &china[..china.find("</svg>").unwrap()];
-    assert_eq!(china.matches("<a href=").count(), 2, "{china}");
-    assert!(china.contains("<a href=\"../parks/huairou/index.html\" class=\"mark park\"><title>Test Park (park)</title><circle"), "{china}");
+    // One mark per site at each level of detail (they are far apart: no cluster).
+    let levels = atlas::geo::marks::LEVEL_WIDTHS.len();
+    assert_eq!(china.matches("<g class=\"level level-").count(), levels);
+    assert_eq!(china.matches("<a href=").count(), 2 * levels, "{china}");
+    assert!(china.contains("<a href=\"../parks/huairou/index.html\" class=\"mark park\"><title>Test Park (park)</title><circle class=\"hit\""), "{china}");
     let world = &html[html.find("class=\"map map-world\"").unwrap()..];
     let world = &world[..world.find("</svg>").unwrap()];
     assert_eq!(
         world.matches("<a href=").count(),
-        1,
+        levels,
         "only the foreign site: {world}"
     );
+    // A legend names the kinds drawn.
+    assert!(html.contains("<ul class=\"map-legend\">"), "{html}");
     // A text table of the same sites.
     assert!(
         html.contains("<caption>3 sites, the same as on the maps</caption>"),

@@ -1,6 +1,9 @@
 // atlas: progressive enhancement. Every page works without this script.
 // - note previews on hover and keyboard focus (the link still jumps to the note);
-// - index tables: filter as you type, sort by clicking a column heading.
+// - index tables: filter as you type, sort by clicking a column heading;
+// - map clusters: a numbered mark opens the list of its sites (without script
+//   it leads to the inset or the table that shows them);
+// - search: titles, Chinese names (one character is enough), pinyin, aliases.
 (function () {
   "use strict";
 
@@ -82,6 +85,73 @@
     });
   }
 
+  // A cluster on a map opens a list of its sites, next to it; Escape, a click
+  // elsewhere or leaving the list closes it, and focus goes back to the mark.
+  function mapClusters() {
+    var popup = null, opener = null;
+    function close(refocus) {
+      if (!popup) return;
+      popup.remove();
+      popup = null;
+      if (refocus && opener) opener.focus();
+    }
+    function open(mark) {
+      close(false);
+      opener = mark;
+      var sites = JSON.parse(mark.getAttribute("data-sites") || "[]");
+      popup = document.createElement("div");
+      popup.className = "map-popup";
+      popup.setAttribute("role", "dialog");
+      popup.setAttribute("aria-label", sites.length + " sites here");
+      var shut = document.createElement("button");
+      shut.type = "button";
+      shut.textContent = "×";
+      shut.setAttribute("aria-label", "Close the list");
+      shut.addEventListener("click", function () { close(true); });
+      var heading = document.createElement("h2");
+      heading.textContent = sites.length + " sites here";
+      var list = document.createElement("ul");
+      sites.forEach(function (site) {
+        var li = document.createElement("li"), a = document.createElement("a"), kind = document.createElement("span");
+        a.href = site[0];
+        a.textContent = site[1];
+        kind.className = "kind-tag";
+        kind.textContent = site[2];
+        li.appendChild(a); li.appendChild(document.createTextNode(" ")); li.appendChild(kind);
+        list.appendChild(li);
+      });
+      popup.appendChild(shut); popup.appendChild(heading);
+      var inset = mark.getAttribute("data-inset");
+      if (inset) {
+        var p = document.createElement("p"), zoom = document.createElement("a");
+        zoom.href = mark.getAttribute("href");
+        zoom.textContent = "See them apart on the map of the " + inset;
+        zoom.addEventListener("click", function () { close(false); });
+        p.appendChild(zoom);
+        popup.appendChild(p);
+      }
+      popup.appendChild(list);
+      popup.addEventListener("focusout", function (e) {
+        if (popup && !popup.contains(e.relatedTarget)) close(false);
+      });
+      document.body.appendChild(popup);
+      var r = mark.getBoundingClientRect();
+      var width = document.documentElement.clientWidth;
+      var left = Math.min(r.left, width - popup.offsetWidth - 8);
+      popup.style.left = (window.scrollX + Math.max(8, left)) + "px";
+      popup.style.top = (window.scrollY + r.bottom + 4) + "px";
+      list.querySelector("a").focus();
+    }
+    document.querySelectorAll("svg.map a.cluster").forEach(function (mark) {
+      mark.setAttribute("aria-haspopup", "dialog");
+      mark.addEventListener("click", function (e) { e.preventDefault(); open(mark); });
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") close(true); });
+    document.addEventListener("click", function (e) {
+      if (popup && !popup.contains(e.target) && !e.target.closest("a.cluster")) close(false);
+    });
+  }
+
   // Search: the index is a script loaded on first use, so it works from file://.
   function search() {
     var form = document.querySelector("form.search");
@@ -97,18 +167,24 @@
       s.onload = then;
       document.head.appendChild(s);
     }
+    // Pinyin (d.p) is toneless, spaced and joined, so "huairou", "huai rou"
+    // and "Huairou kexuecheng" all find 怀柔科学城.
     function score(d, q) {
-      var f = [[d.t, 10], [d.z, 8], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0;
+      var f = [[d.t, 10], [d.z, 8], [d.p, 7], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0;
+      var joined = q.replace(/\s+/g, "");
       for (var i = 0; i < f.length; i++) {
         var v = (f[i][0] || "").toLowerCase(), at = v.indexOf(q);
+        if (at < 0 && f[i][0] === d.p && joined !== q) at = v.indexOf(joined);
         if (at >= 0) total += f[i][1] * (at === 0 ? 2 : 1);
       }
       return total;
     }
+    // One Chinese character is a word; one Latin letter is not.
+    var han = /[\u3400-\u9fff\uf900-\ufaff]/;
     function run() {
       var q = input.value.trim().toLowerCase();
       list.innerHTML = "";
-      if (q.length < 2 || !window.ATLAS_SEARCH) return;
+      if (!window.ATLAS_SEARCH || !(q.length >= 2 || han.test(q))) return;
       var hits = window.ATLAS_SEARCH.map(function (d) { return [score(d, q), d]; })
         .filter(function (h) { return h[0] > 0; })
         .sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t); })
@@ -137,5 +213,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { notePreviews(); tables(); search(); });
+  document.addEventListener("DOMContentLoaded", function () { notePreviews(); tables(); mapClusters(); search(); });
 })();
