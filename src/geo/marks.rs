@@ -29,6 +29,9 @@ const LOCATOR_WIDTH: f64 = 140.0;
 // Sizes in CSS px at the narrowest width a level is shown at.
 /// Across a mark's hit area (WCAG 2.5.8's minimum target).
 pub const TARGET: f64 = 24.0;
+/// Radius of a hit area: half the target, and a pixel to spare for the
+/// map's border and rounding.
+const HIT: f64 = TARGET / 2.0 + 1.0;
 /// The least distance between the centres of two marks; closer ones cluster.
 pub const GAP: f64 = 30.0;
 /// Radius of a site's dot.
@@ -200,7 +203,7 @@ impl Pen<'_> {
             escape(&m.kind),
             escape(&m.title),
             escape(&m.kind),
-            (TARGET / 2.0 * s).max(r),
+            (HIT * s).max(r),
         );
         dot(out, &m.kind, (x, y), r);
         self.label(out, &m.title, (x, y), r);
@@ -245,7 +248,7 @@ impl Pen<'_> {
             escape(&href),
             escape(&serde_json::to_string(&list).unwrap_or_default()),
             escape(&names.join(", ")),
-            (TARGET / 2.0 * s).max(r),
+            (HIT * s).max(r),
             11.0 * s,
         );
         self.label(

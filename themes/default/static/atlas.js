@@ -91,8 +91,9 @@
     var popup = null, opener = null;
     function close(refocus) {
       if (!popup) return;
-      popup.remove();
+      var shown = popup;
       popup = null;
+      shown.remove();
       if (refocus && opener) opener.focus();
     }
     function open(mark) {
@@ -167,15 +168,22 @@
       s.onload = then;
       document.head.appendChild(s);
     }
-    // Pinyin (d.p) is toneless, spaced and joined, so "huairou", "huai rou"
-    // and "Huairou kexuecheng" all find 怀柔科学城.
+    // Each field that holds the query adds its weight: six times over where
+    // the query is a whole title, name, reading or alias ("CAS"), twice where
+    // it starts a word. Pinyin (d.p) is toneless, spaced and joined, so
+    // "huairou", "huai rou" and "huairou kexuecheng" all find 怀柔科学城.
     function score(d, q) {
       var f = [[d.t, 10], [d.z, 8], [d.p, 7], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0;
       var joined = q.replace(/\s+/g, "");
       for (var i = 0; i < f.length; i++) {
         var v = (f[i][0] || "").toLowerCase(), at = v.indexOf(q);
-        if (at < 0 && f[i][0] === d.p && joined !== q) at = v.indexOf(joined);
-        if (at >= 0) total += f[i][1] * (at === 0 ? 2 : 1);
+        if (at < 0 && f[i][0] === d.p) at = v.indexOf(joined);
+        if (at < 0) continue;
+        var whole = v.split(" | ");
+        var w = f[i][1];
+        if (whole.indexOf(q) >= 0 || (f[i][0] === d.p && whole.indexOf(joined) >= 0)) w *= 6;
+        else if (at === 0 || /[\s|(\-–]/.test(v.charAt(at - 1))) w *= 2;
+        total += w;
       }
       return total;
     }
