@@ -98,7 +98,7 @@ fn timeline(items: &[Item]) -> (String, usize) {
     );
     let span = f64::from(to - from);
     let mut html =
-        format!("<div class=\"timeline\"><ol class=\"timeline-axis\" aria-hidden=\"true\">");
+        String::from("<div class=\"timeline\"><ol class=\"timeline-axis\" aria-hidden=\"true\">");
     for decade in (from..to).step_by(10) {
         let _ = write!(html, "<li>{decade}</li>");
     }
