@@ -53,6 +53,14 @@ pub enum Detail<'a> {
     Locator,
 }
 
+/// A map drawn with its marks.
+pub struct Drawn {
+    /// An inline SVG in its box.
+    pub svg: String,
+    /// Whether any level of detail drew a cluster (for the legend).
+    pub clusters: bool,
+}
+
 /// An inline SVG in its box: the static base map as an image, with linked
 /// marks over it. `root` is the relative prefix from the page to the site
 /// root; `label` names the map for assistive technology.
@@ -62,7 +70,8 @@ pub fn map_with_marks(
     root: &str,
     label: &str,
     detail: Detail,
-) -> String {
+) -> Drawn {
+    let mut clustered = false;
     let f = Frame::new(view);
     let mut out = format!(
         "<div class=\"map-box\"><svg class=\"map map-{slug}\" viewBox=\"{vb}\" role=\"group\" aria-label=\"{label}\"><image href=\"{root}static/map-{slug}.svg\" width=\"{w}\" height=\"{h}\"/>",
@@ -95,6 +104,7 @@ pub fn map_with_marks(
                     if let [one] = c.members[..] {
                         pen.mark(&mut out, shown[one].0, shown[one].1);
                     } else {
+                        clustered = true;
                         let mut members: Vec<&Mark> =
                             c.members.iter().map(|&i| shown[i].0).collect();
                         members.sort_by(|a, b| a.title.cmp(&b.title).then(a.href.cmp(&b.href)));
@@ -107,19 +117,10 @@ pub fn map_with_marks(
         }
     }
     out.push_str("</svg></div>");
-    out
-}
-
-/// Whether any level of an overview of `view` draws a cluster.
-pub fn has_clusters(view: &View, marks: &[Mark]) -> bool {
-    let f = Frame::new(view);
-    let points: Vec<(f64, f64)> = marks
-        .iter()
-        .filter(|m| shows(view, m))
-        .map(|m| f.xy(m.lonlat.0, m.lonlat.1))
-        .collect();
-    let scale = view.width / LEVEL_WIDTHS[0];
-    clusters(&points, GAP * scale).len() < points.len()
+    Drawn {
+        svg: out,
+        clusters: clustered,
+    }
 }
 
 /// The inset that shows a cluster of China's map apart: one that holds

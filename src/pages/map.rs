@@ -8,7 +8,7 @@ use serde_json::json;
 use tera::Context;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
-use crate::geo::marks::{Detail, has_clusters, legend, map_with_marks};
+use crate::geo::marks::{Detail, legend, map_with_marks};
 use crate::geo::svg::{Mark, VIEWS, base_map, shows, views_for};
 use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Memo, Query};
@@ -88,6 +88,7 @@ pub static LOCATION: Query<LocationInput, LocationView> = Query::new("locator", 
                 &format!("Location of {} on a map of {}", card.title, v.title),
                 Detail::Locator,
             )
+            .svg
         })
         .collect();
     LocationView {
@@ -164,17 +165,18 @@ pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures"
                 "Map of {}: {count} {what}, each a link to its entry",
                 v.title
             );
+            let drawn = map_with_marks(
+                v,
+                &shown,
+                input.depth.root(),
+                &label,
+                Detail::Overview { more: &input.more },
+            );
             MapFigure {
                 slug: v.slug.into(),
                 title: v.title.into(),
-                svg: map_with_marks(
-                    v,
-                    &shown,
-                    input.depth.root(),
-                    &label,
-                    Detail::Overview { more: &input.more },
-                ),
-                legend: legend(&kinds, has_clusters(v, &shown)),
+                legend: legend(&kinds, drawn.clusters),
+                svg: drawn.svg,
                 count,
             }
         })
