@@ -54,7 +54,10 @@ export async function open(path, { viewport = DESKTOP, colorScheme = "light", me
   page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
   page.on("pageerror", (e) => problems.push("page error: " + e.message));
   page.on("request", (r) => { if (!r.url().startsWith(base)) problems.push("request left the site: " + r.url()); });
-  page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
+  // A request cancelled because the page closed (a favicon still loading) is no failure.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   await page.goto(base + path, { waitUntil: "load" });
   const close = async () => {
     for (const p of problems) fail(`${path}: ${p}`);
