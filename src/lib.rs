@@ -43,6 +43,7 @@ pub mod markdown;
 pub mod memo;
 pub mod output;
 pub mod pages;
+pub mod pinyin;
 pub mod prepare;
 pub mod schema;
 pub mod serve;

@@ -52,6 +52,7 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/robots.txt",
     "static/style.css",
     "static/atlas.js",
+    "static/favicon.svg",
 );
 
 /// A theme file and where it came from, for messages.

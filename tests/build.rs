@@ -363,13 +363,20 @@ fn timeline_draws_dated_programs() {
     s.build_ok();
     let html = s.read("timeline/index.html");
     assert!(
-        html.contains("aria-label=\"Timeline of 2 programs from 1980 to 2020\""),
+        html.contains("aria-label=\"2 programs from 1980 to 2020\""),
         "{html}"
     );
+    // Each row: the title (whole, never cut), its dates, a bar on a track.
     assert!(
-        html.contains("<a href=\"../programs/a/index.html\"><title>Plan A (1986–2016)</title>"),
+        html.contains(
+            "<a href=\"../programs/a/index.html\">Plan A</a> <span class=\"when\">1986–2016</span>"
+        ),
         "{html}"
     );
-    assert!(html.contains("<title>Plan B (2006-02)</title>"));
-    assert!(!html.contains("Undated ("));
+    assert!(html.contains("Plan B</a> <span class=\"when\">2006-02</span>"));
+    assert!(
+        html.contains("<li>1980</li><li>1990</li><li>2000</li><li>2010</li></ol>"),
+        "{html}"
+    );
+    assert!(!html.contains("Undated"));
 }

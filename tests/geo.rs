@@ -131,15 +131,30 @@ fn maps_have_one_linked_labelled_mark_per_located_entry() {
     let html = s.read("map/index.html");
     let china = &html[html.find("class=\"map map-china\"").unwrap()..];
     let china = &china[..china.find("</svg>").unwrap()];
-    assert_eq!(china.matches("<a href=").count(), 2, "{china}");
-    assert!(china.contains("<a href=\"../parks/huairou/index.html\" class=\"mark park\"><title>Test Park (park)</title><circle"), "{china}");
+    // On China's map the two Beijing sites stand too close: at each level of
+    // detail they are one cluster listing both, leading to the Beijing inset.
+    let levels = atlas::geo::marks::LEVEL_WIDTHS.len();
+    assert_eq!(china.matches("<g class=\"level level-").count(), levels);
+    assert_eq!(china.matches("<a href=").count(), levels, "{china}");
+    assert_eq!(
+        china.matches("<a href=\"#beijing\" class=\"mark cluster\" data-sites=\"[[&quot;../labs/ihep/index.html&quot;,&quot;Test Lab&quot;,&quot;lab&quot;],[&quot;../parks/huairou/index.html&quot;,&quot;Test Park&quot;,&quot;park&quot;]]\" data-inset=\"Beijing area\"><title>2 sites here: Test Lab, Test Park</title>").count(),
+        levels,
+        "{china}"
+    );
+    // On the inset they stand apart: one linked, named mark each, at each level.
+    let inset = &html[html.find("class=\"map map-beijing\"").unwrap()..];
+    let inset = &inset[..inset.find("</svg>").unwrap()];
+    assert_eq!(inset.matches("<a href=").count(), 2 * levels, "{inset}");
+    assert!(inset.contains("<a href=\"../parks/huairou/index.html\" class=\"mark park\"><title>Test Park (park)</title><circle class=\"hit\""), "{inset}");
     let world = &html[html.find("class=\"map map-world\"").unwrap()..];
     let world = &world[..world.find("</svg>").unwrap()];
     assert_eq!(
         world.matches("<a href=").count(),
-        1,
+        levels,
         "only the foreign site: {world}"
     );
+    // A legend names the kinds drawn.
+    assert!(html.contains("<ul class=\"map-legend\">"), "{html}");
     // A text table of the same sites.
     assert!(
         html.contains("<caption>3 sites, the same as on the maps</caption>"),

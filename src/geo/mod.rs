@@ -9,6 +9,7 @@
 //! has no fixed place (a satellite), with the reason in `provenance`.
 //! The base map (`geodata/base/`) is read as it is and not validated beyond parsing.
 
+pub mod marks;
 pub mod projection;
 pub mod svg;
 

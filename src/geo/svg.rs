@@ -139,7 +139,8 @@ impl Frame {
         ((x - self.x0) * self.scale, (self.y0 - y) * self.scale)
     }
 
-    fn view_box(&self) -> String {
+    /// The SVG `viewBox` of the frame.
+    pub fn view_box(&self) -> String {
         format!("0 0 {} {}", self.width, self.height)
     }
 
@@ -192,7 +193,7 @@ fn bounds(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
 pub struct Mark {
     pub href: String,
     pub title: String,
-    /// `park` or `lab`.
+    /// The entry's kind: `park`, `lab` or `institution`.
     pub kind: String,
     pub lonlat: (f64, f64),
     /// The entry the page is about (drawn larger).
@@ -251,59 +252,6 @@ pub fn base_map(geo: &Base, view: &View) -> String {
         shapes(&mut out, &geo.provinces, "province", &[]);
     }
     out.push_str("</svg>\n");
-    out
-}
-
-/// An inline SVG: the static base map as an image, with linked marks over it.
-/// `root` is the relative prefix from the page to the site root.
-pub fn map_with_marks(view: &View, marks: &[Mark], root: &str, label: &str) -> String {
-    let f = Frame::new(view);
-    let mut out = format!(
-        "<svg class=\"map map-{slug}\" viewBox=\"{vb}\" role=\"group\" aria-label=\"{label}\"><image href=\"{root}static/map-{slug}.svg\" width=\"{w}\" height=\"{h}\"/>",
-        slug = view.slug,
-        vb = f.view_box(),
-        label = escape(label),
-        w = f.width,
-        h = f.height,
-    );
-    let radius = if view.width >= 1000.0 { 4.0 } else { 5.5 };
-    // Marks already placed, by grid cell, to find crowds in constant time.
-    let cell = radius * 1.5;
-    let mut placed: std::collections::HashMap<(i64, i64), usize> = std::collections::HashMap::new();
-    let mut ordered: Vec<&Mark> = marks.iter().filter(|m| shows(view, m)).collect();
-    // Draw the current entry last, on top.
-    ordered.sort_by_key(|m| m.current);
-    for m in ordered {
-        let (mut x, mut y) = f.xy(m.lonlat.0, m.lonlat.1);
-        // Sites at (nearly) the same place fan out on a small spiral so each
-        // stays visible and clickable; positions are approximate anyway.
-        let key = ((x / cell).floor() as i64, (y / cell).floor() as i64);
-        let crowd = *placed.get(&key).unwrap_or(&0);
-        *placed.entry(key).or_default() += 1;
-        // On the national and world maps crowds stay put: the insets fan them out.
-        if crowd > 0 && !m.current && view.width < 1000.0 {
-            let k = crowd as f64;
-            let angle = k * 2.399_963;
-            let r = radius * 1.3 * k.sqrt();
-            x += r * angle.cos();
-            y += r * angle.sin();
-        }
-        // The entry a locator map is about must read at thumbnail size.
-        let r = if m.current { view.width / 60.0 } else { radius };
-        let class = if m.current {
-            format!("mark {} current", m.kind)
-        } else {
-            format!("mark {}", m.kind)
-        };
-        let _ = write!(
-            out,
-            "<a href=\"{}\" class=\"{class}\"><title>{} ({})</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r}\"/></a>",
-            escape(&m.href),
-            escape(&m.title),
-            m.kind
-        );
-    }
-    out.push_str("</svg>");
     out
 }
 

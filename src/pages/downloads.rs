@@ -367,6 +367,7 @@ fn search_doc(e: &Head, brief: &Brief, index_html: bool) -> String {
     let href = crate::markdown::href("", &e.url_path(), index_html);
     let doc = json!({
         "t": e.title(),
+        "p": crate::pinyin::search_text(item.and_then(|m| m.name_zh.as_ref()).map_or("", |f| &f.value)),
         "z": item.and_then(|m| m.name_zh.as_ref().map(|f| f.value.clone())).unwrap_or_default(),
         "a": item.map(|m| m.aliases.join(" | ")).unwrap_or_default(),
         "k": e.kind.name(),

@@ -64,7 +64,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         site: site.view.clone(),
         config: site.config.clone(),
         entries: entries.clone(),
-        maps: super::map::figures(site, Depth::Root),
+        maps: super::map::figures(site, Depth::Root, site.view.map.clone()),
     };
     vec![job_with(site.memo, "index.html", &PAGE, input)]
 }

@@ -8,7 +8,8 @@ use serde_json::json;
 use tera::Context;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
-use crate::geo::svg::{Mark, VIEWS, base_map, map_with_marks, shows, views_for};
+use crate::geo::marks::{Detail, legend, map_with_marks};
+use crate::geo::svg::{Mark, VIEWS, base_map, shows, views_for};
 use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Memo, Query};
 use crate::theme::Template;
@@ -34,6 +35,8 @@ pub struct MapFigure {
     pub slug: String,
     pub title: String,
     pub svg: String,
+    /// What each kind of mark on it is (HTML).
+    pub legend: String,
     pub count: usize,
 }
 
@@ -69,7 +72,9 @@ pub static LOCATION: Query<LocationInput, LocationView> = Query::new("locator", 
                 &mark,
                 Depth::Two.root(),
                 &format!("Location of {} on a map of {}", card.title, v.title),
+                Detail::Locator,
             )
+            .svg
         })
         .collect();
     LocationView {
@@ -115,6 +120,9 @@ fn mark(card: &Card, lonlat: (f64, f64), current: bool) -> Mark {
 #[derive(Hash)]
 pub struct MarksInput {
     pub depth: Depth,
+    /// The link from the page to the map page, where a cluster leads
+    /// without script ("" on the map page itself).
+    pub more: String,
     pub marks: Vec<Mark>,
 }
 
@@ -123,7 +131,17 @@ pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures"
     VIEWS
         .iter()
         .map(|v| {
-            let count = input.marks.iter().filter(|m| shows(v, m)).count();
+            let shown: Vec<Mark> = input
+                .marks
+                .iter()
+                .filter(|m| shows(v, m))
+                .cloned()
+                .collect();
+            let count = shown.len();
+            let kinds: Vec<&str> = ["park", "lab", "institution"]
+                .into_iter()
+                .filter(|k| shown.iter().any(|m| m.kind == *k))
+                .collect();
             let what = if v.world {
                 "comparators abroad"
             } else {
@@ -133,22 +151,31 @@ pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures"
                 "Map of {}: {count} {what}, each a link to its entry",
                 v.title
             );
+            let drawn = map_with_marks(
+                v,
+                &shown,
+                input.depth.root(),
+                &label,
+                Detail::Overview { more: &input.more },
+            );
             MapFigure {
                 slug: v.slug.into(),
                 title: v.title.into(),
-                svg: map_with_marks(v, &input.marks, input.depth.root(), &label),
+                legend: legend(&kinds, drawn.clusters),
+                svg: drawn.svg,
                 count,
             }
         })
         .collect()
 });
 
-/// The figures for pages at `depth`.
-pub fn figures(site: &Site, depth: Depth) -> Digested<Vec<MapFigure>> {
+/// The figures for pages at `depth`; `more` links such a page to the map
+/// page ("" on the map page).
+pub fn figures(site: &Site, depth: Depth, more: String) -> Digested<Vec<MapFigure>> {
     let marks = crate::geo::points(&site.geo.sites)
         .map(|(s, lonlat)| mark(&site.card(s.entry, depth), lonlat, false))
         .collect();
-    site.memo.get(&FIGURES, &MarksInput { depth, marks })
+    site.memo.get(&FIGURES, &MarksInput { depth, more, marks })
 }
 
 /// What the map page reads.
@@ -215,7 +242,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         template: site.theme.template("map.html"),
         site: site.view.clone(),
         config: site.config.clone(),
-        figures: figures(site, Depth::One),
+        figures: figures(site, Depth::One, String::new()),
         rows: site
             .geo
             .sites

@@ -1,6 +1,6 @@
 //! The timeline of China's programs (`timeline/index.html`), drawn at build
-//! time as SVG: one row per dated program, a bar from launch to end (or a
-//! dot where no end is given), each a link to its entry.
+//! time: one row per dated program, its title a link to its entry, and a bar
+//! from launch to end (or a mark where no end is given).
 
 use std::fmt::Write as _;
 
@@ -10,10 +10,6 @@ use crate::html::escape;
 use crate::memo::{Digested, Query};
 use crate::theme::Template;
 use crate::views::SiteView;
-
-const ROW: f64 = 18.0;
-const LABEL: f64 = 330.0;
-const WIDTH: f64 = 1000.0;
 
 /// A dated program, for the timeline.
 #[derive(Debug, Clone, Hash)]
@@ -37,7 +33,7 @@ pub struct TimelinePage {
 
 /// Rendering the timeline page.
 pub static PAGE: Query<TimelinePage, Made> = Query::new("timeline", |p| {
-    let (svg, count) = timeline(&p.items);
+    let (chart, count) = timeline(&p.items);
     let info = p.config.info(
         "Timeline",
         "China's science and technology programs and plans by the year they began.",
@@ -45,7 +41,7 @@ pub static PAGE: Query<TimelinePage, Made> = Query::new("timeline", |p| {
         "timeline-page",
     );
     let mut c = base_context(&p.site, Depth::One, &info);
-    c.insert("svg", &svg);
+    c.insert("chart", &chart);
     c.insert("count", &count);
     render(&p.template, &c)
 });
@@ -79,7 +75,11 @@ fn year_fraction(d: &Date) -> f64 {
     d.year as f64 + (d.month.unwrap_or(1) as f64 - 1.0) / 12.0
 }
 
-/// The timeline SVG, and how many programs it shows.
+/// The timeline, and how many programs it shows: a list with one row per
+/// program (its title, a link, wrapping as text does, and its dates), each
+/// row's bar drawn in an SVG stretched across the row's track. The tracks
+/// all span the same decades, so bars line up under the axis of decades
+/// above them; text is HTML, so it keeps its size at any width.
 fn timeline(items: &[Item]) -> (String, usize) {
     let mut items: Vec<&Item> = items.iter().collect();
     items.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(&b.title)));
@@ -93,37 +93,39 @@ fn timeline(items: &[Item]) -> (String, usize) {
         .max()
         .unwrap_or(2025);
     let (from, to) = (
-        (first - first.rem_euclid(10)) as f64,
-        (last - last.rem_euclid(10) + 10) as f64,
+        first - first.rem_euclid(10),
+        last - last.rem_euclid(10) + 10,
     );
-    let x = |year: f64| LABEL + (year - from) / (to - from) * (WIDTH - LABEL - 30.0);
-    let height = 30.0 + items.len() as f64 * ROW + 10.0;
-    let mut svg = format!(
-        "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" role=\"group\" aria-label=\"Timeline of {} programs from {from} to {to}\">",
+    let span = f64::from(to - from);
+    let mut html =
+        String::from("<div class=\"timeline\"><ol class=\"timeline-axis\" aria-hidden=\"true\">");
+    for decade in (from..to).step_by(10) {
+        let _ = write!(html, "<li>{decade}</li>");
+    }
+    let _ = write!(
+        html,
+        "</ol><ol class=\"timeline-rows\" aria-label=\"{} programs from {from} to {to}\">",
         items.len()
     );
-    let mut decade = from;
-    while decade <= to {
+    // Decade lines, the same in every track.
+    let mut ticks = String::new();
+    for k in (0..to - from).step_by(10).skip(1) {
         let _ = write!(
-            svg,
-            "<line class=\"tick\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"22\" y2=\"{bottom}\"/><text class=\"year\" x=\"{x:.1}\" y=\"16\">{decade}</text>",
-            x = x(decade),
-            bottom = height - 8.0,
+            ticks,
+            "<line class=\"tick\" x1=\"{k}\" x2=\"{k}\" y1=\"0\" y2=\"1\"/>"
         );
-        decade += 10.0;
     }
-    for (k, item) in items.iter().enumerate() {
-        let y = 30.0 + k as f64 * ROW;
-        let start = x(year_fraction(&item.start));
-        let mark = match &item.end {
+    for item in items.iter() {
+        let start = year_fraction(&item.start) - f64::from(from);
+        let bar = match &item.end {
             Some(end) => format!(
-                "<rect class=\"span\" x=\"{start:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" rx=\"3\"/>",
-                y + 4.0,
-                (x(year_fraction(end) + 1.0 / 12.0) - start).max(4.0)
+                "<rect class=\"span\" x=\"{start:.2}\" y=\"0.2\" width=\"{:.2}\" height=\"0.6\"/>",
+                (year_fraction(end) + 1.0 / 12.0 - f64::from(from) - start).max(0.5)
             ),
             None => format!(
-                "<circle class=\"start\" cx=\"{start:.1}\" cy=\"{:.1}\" r=\"4.5\"/>",
-                y + 8.0
+                "<rect class=\"start\" x=\"{:.2}\" y=\"0.1\" width=\"{:.2}\" height=\"0.8\"/>",
+                (start - 0.35).max(0.0),
+                0.7
             ),
         };
         let when = match &item.end {
@@ -131,24 +133,12 @@ fn timeline(items: &[Item]) -> (String, usize) {
             None => item.start.to_string(),
         };
         let _ = write!(
-            svg,
-            "<a href=\"{href}\"><title>{title} ({when})</title><text class=\"label\" x=\"{lx}\" y=\"{ty:.1}\">{short}</text>{mark}</a>",
+            html,
+            "<li><span class=\"what\"><a href=\"{href}\">{title}</a> <span class=\"when\">{when}</span></span><svg class=\"track\" viewBox=\"0 0 {span} 1\" preserveAspectRatio=\"none\" aria-hidden=\"true\">{ticks}{bar}</svg></li>",
             href = escape(&item.href),
             title = escape(&item.title),
-            lx = LABEL - 8.0,
-            ty = y + 12.0,
-            short = escape(&shorten(&item.title, 46)),
         );
     }
-    svg.push_str("</svg>");
-    (svg, items.len())
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(max - 1).collect();
-        format!("{}…", cut.trim_end())
-    }
+    html.push_str("</ol></div>");
+    (html, items.len())
 }
