@@ -1,6 +1,6 @@
 //! Step 5: each entry -> its prepared content: fact box, body, relations and
-//! notes, numbered in reading order (the Chinese name and facts, then the
-//! text, then relations).
+//! notes, numbered in reading order (the Chinese name in the heading, the
+//! text, the fact box, then relations).
 //!
 //! [`PREPARE`] reads one [`PrepareInput`] and nothing else: the entry, the
 //! settings that shape its HTML, the summaries of exactly the entries it
@@ -236,12 +236,11 @@ fn prepare(input: &PrepareInput) -> Prepared {
     };
     let mut p = Prepared::default();
     let mut notes = Notes::default();
-    if let Some(item) = entry.head.item() {
-        p.name_zh = item
-            .name_zh
-            .as_ref()
-            .map(|name| name_zh(entry, input, name, &mut notes, &mut p));
-        p.facts = facts(entry, input, &links, &mut notes, &mut p);
+    // Notes are numbered as a reader meets them: the Chinese name in the
+    // heading, the text, the fact box beside or after it, the relations.
+    let item = entry.head.item();
+    if let Some(name) = item.and_then(|item| item.name_zh.as_ref()) {
+        p.name_zh = Some(name_zh(entry, input, name, &mut notes, &mut p));
     }
     p.body = render_body(entry, &mut notes, &links, &mut p.diags);
     p.coverage.paragraphs = p.body.paragraphs;
@@ -252,6 +251,9 @@ fn prepare(input: &PrepareInput) -> Prepared {
             .iter()
             .map(|(n, r)| (*n, "text".to_string(), r.clone())),
     );
+    if item.is_some() {
+        p.facts = facts(entry, input, &links, &mut notes, &mut p);
+    }
     if entry.kind().is_item() {
         p.relations = relations(entry, input, &mut notes, &mut p);
     }

@@ -46,21 +46,25 @@ fn numbering_by_first_use_across_facts_text_and_footnotes() {
     let s = site(&entry);
     s.build_ok();
     let html = s.read("parks/p/index.html");
-    // The fact box comes first: roe §2 is note 1, reused by the text.
+    // Notes are numbered as a reader meets them: the text first, then the
+    // fact box, whose roe §2 reuses the text's note 3.
+    assert!(
+        html.contains("First<sup class=\"note-ref\"><a href=\"#note-1\""),
+        "{html}"
+    );
+    assert!(html.contains("Then<sup class=\"note-ref\"><a href=\"#note-2\""));
+    assert!(html.contains("Again<sup class=\"note-ref\"><a href=\"#note-3\" id=\"ref-3\""));
+    assert!(html.contains("And<sup class=\"note-ref\"><a href=\"#note-2\" id=\"ref-2-2\""));
     assert!(
         html.contains(
-            "<dt>Established</dt><dd>2016<sup class=\"note-ref\"><a href=\"#note-1\" id=\"ref-1\""
+            "<dt>Established</dt><dd>2016<sup class=\"note-ref\"><a href=\"#note-3\" id=\"ref-3-2\""
         ),
         "{html}"
     );
-    assert!(html.contains("First<sup class=\"note-ref\"><a href=\"#note-2\""));
-    assert!(html.contains("Then<sup class=\"note-ref\"><a href=\"#note-3\""));
-    assert!(html.contains("Again<sup class=\"note-ref\"><a href=\"#note-1\" id=\"ref-1-2\""));
-    assert!(html.contains("And<sup class=\"note-ref\"><a href=\"#note-3\" id=\"ref-3-2\""));
     // Back-links to each place that cites a note.
-    assert!(html.contains("<a class=\"backref\" href=\"#ref-1\" aria-label=\"Back to reference 1 of note 1\">↩<sup>1</sup></a> <a class=\"backref\" href=\"#ref-1-2\""), "{html}");
+    assert!(html.contains("<a class=\"backref\" href=\"#ref-3\" aria-label=\"Back to reference 1 of note 3\">↩<sup>1</sup></a> <a class=\"backref\" href=\"#ref-3-2\""), "{html}");
     assert!(html.contains(
-        "<li id=\"note-2\" value=\"2\"><span class=\"note-text\">A plain footnote.</span>"
+        "<li id=\"note-1\" value=\"1\"><span class=\"note-text\">A plain footnote.</span>"
     ));
 }
 
@@ -76,8 +80,8 @@ fn source_pages_list_what_cites_them() {
         html.contains("Cited by (3 citations in 2 entries)"),
         "{html}"
     );
-    assert!(html.contains("<a href=\"../../parks/p/index.html#note-1\">§1</a> <span class=\"context\">(Area)</span>"), "{html}");
-    assert!(html.contains("<a href=\"../../parks/p/index.html#note-2\">Table 1</a> <span class=\"context\">(text)</span>"));
+    assert!(html.contains("<a href=\"../../parks/p/index.html#note-2\">§1</a> <span class=\"context\">(Area)</span>"), "{html}");
+    assert!(html.contains("<a href=\"../../parks/p/index.html#note-1\">Table 1</a> <span class=\"context\">(text)</span>"));
     let bib = s.read("sources/index.html");
     // Without authors, a reference starts with its title.
     assert!(bib.contains("<cite>Other Paper</cite> (2021)."), "{bib}");

@@ -192,5 +192,8 @@ fn the_readme_field_table_matches_the_field_table() {
             (f.name.to_string(), marks)
         })
         .collect();
-    assert_eq!(rows, expected, "README's fields by kind against entry::FIELDS");
+    assert_eq!(
+        rows, expected,
+        "README's fields by kind against entry::FIELDS"
+    );
 }

@@ -32,7 +32,10 @@ fn editorial_facts_and_names_are_marked_and_counted_apart() {
     )]);
     let r = s.build_ok();
     let html = s.read("parks/p/index.html");
-    assert!(html.contains("added by the atlas, not in the sources"), "{html}");
+    assert!(
+        html.contains("added by the atlas, not in the sources"),
+        "{html}"
+    );
     assert!(html.contains(">atlas</span>"), "{html}");
     let c = r.coverage["p"];
     assert_eq!((c.facts, c.cited_facts, c.editorial_facts), (3, 1, 2));
