@@ -454,6 +454,8 @@ pub fn render_body(
         referenced: Vec::new(),
         text: String::new(),
         text_chars: 0,
+        in_html_comment: false,
+        html_block: None,
     };
     r.report_broken(&broken);
     r.report_undefined_footnotes(&events);
@@ -512,6 +514,10 @@ struct Renderer<'a, 'b> {
     text: String,
     /// How many characters `text` has.
     text_chars: usize,
+    /// Inside an HTML comment that spans several events (lines of a block).
+    in_html_comment: bool,
+    /// Inside an HTML block shown as text: whether its paragraph is open.
+    html_block: Option<bool>,
 }
 
 impl Renderer<'_, '_> {
@@ -531,6 +537,39 @@ impl Renderer<'_, '_> {
 
     fn warning(&self, range: Range<usize>, message: String) -> Diagnostic {
         self.at(Severity::Warning, range, message)
+    }
+
+    /// Raw HTML in the text: passed through with `allow_html`; otherwise
+    /// an HTML comment is left out (its author meant it hidden) and any
+    /// other HTML is shown as text with a warning at its opening tag.
+    fn raw_html(&mut self, raw: &CowStr<'_>, range: Range<usize>) {
+        let raw = self.restore(raw).into_owned();
+        if self.links.allow_html {
+            self.out.push_str(&raw);
+            return;
+        }
+        let trimmed = raw.trim();
+        if self.in_html_comment || trimmed.starts_with("<!--") {
+            let starts = if self.in_html_comment {
+                0
+            } else {
+                raw.find("<!--").map_or(0, |i| i + 4)
+            };
+            self.in_html_comment = !raw[starts..].contains("-->");
+            return;
+        }
+        if self.html_block == Some(false) {
+            // An HTML block shown as text reads as a paragraph.
+            self.out.push_str("<p>");
+            self.html_block = Some(true);
+        }
+        if !trimmed.starts_with("</") {
+            let d = self
+                .warning(range, "raw HTML is shown as text".into())
+                .hint("write it in Markdown, or set `allow_html = true` in atlas.toml to publish HTML as written");
+            self.diags.push(d);
+        }
+        html::push_text(&mut self.out, &raw);
     }
 
     /// A reference link to a reference nobody defines (`[text][ref]`) is
@@ -627,14 +666,7 @@ impl Renderer<'_, '_> {
                 self.out.push_str("</code>");
                 self.words(t);
             }
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                let raw = self.restore(raw);
-                if self.links.allow_html {
-                    self.out.push_str(&raw);
-                } else {
-                    html::push_text(&mut self.out, &raw);
-                }
-            }
+            Event::Html(raw) | Event::InlineHtml(raw) => self.raw_html(raw, range.clone()),
             Event::SoftBreak => {
                 self.out.push('\n');
                 self.space();
@@ -763,7 +795,7 @@ impl Renderer<'_, '_> {
                 self.out.push_str(&highlight::code_block(&code, lang));
                 return end + 1;
             }
-            Tag::HtmlBlock => {}
+            Tag::HtmlBlock => self.html_block = Some(false),
             Tag::List(Some(1)) => {
                 self.block();
                 self.out.push_str("<ol>\n");
@@ -857,6 +889,11 @@ impl Renderer<'_, '_> {
 
     fn end(&mut self, tag: &TagEnd) {
         match tag {
+            TagEnd::HtmlBlock => {
+                if self.html_block.take() == Some(true) {
+                    self.out.push_str("</p>\n");
+                }
+            }
             TagEnd::Paragraph => {
                 self.out.push_str("</p>\n");
                 self.space();

@@ -262,3 +262,34 @@ fn a_citation_like_link_text_stays_a_link() {
     );
     assert!(html.contains("<code>[@doe-2020, §1]</code>"), "{html}");
 }
+
+#[test]
+fn raw_html_is_shown_as_text_with_a_warning_and_comments_are_left_out() {
+    let s = site(
+        "Text [@doe-2020, §1] with <b>bold</b> words.\n\n<!-- an editor's\nnote, hidden -->\n\n<div onclick=\"x()\">block</div>\n\nAfter <!-- inline --> it.\n",
+    );
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains("with &lt;b&gt;bold&lt;/b&gt; words"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<p>&lt;div onclick=\"x()\"&gt;block&lt;/div&gt;\n</p>"),
+        "{main}"
+    );
+    assert!(!main.contains("<div onclick"), "{main}");
+    assert!(!main.contains("editor"), "{main}");
+    assert!(!main.contains("inline"), "{main}");
+    assert!(main.contains("After  it."), "{main}");
+    let report = r.diagnostics.render();
+    // One warning per opening tag (a closing tag goes with its opening one).
+    assert_eq!(
+        report.matches("warning: raw HTML is shown as text").count(),
+        2,
+        "{report}"
+    );
+    assert!(report.contains("content/parks/p.md:"), "{report}");
+    assert!(report.contains("allow_html = true"), "{report}");
+}
