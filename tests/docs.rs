@@ -197,3 +197,61 @@ fn the_readme_field_table_matches_the_field_table() {
         "README's fields by kind against entry::FIELDS"
     );
 }
+
+/// Every diagnostic README's table explains is one atlas can print: each
+/// message in the table's first column matches a message in the source
+/// (`x`, `id` and `...` standing for what varies).
+#[test]
+fn every_diagnostic_the_readme_explains_exists() {
+    let readme = readme();
+    let start = readme
+        .find("| diagnostic | what it means |")
+        .expect("README has the table of diagnostics");
+    // The source's messages with every `{...}` placeholder as `x`.
+    let mut source = String::new();
+    for entry in walkdir_rs(&root().join("src")) {
+        source.push_str(&std::fs::read_to_string(entry).unwrap());
+    }
+    let placeholder = regex::Regex::new(r#"\{[^{}\s"]*\}"#).unwrap();
+    let source = placeholder.replace_all(&source, "x");
+    let span = regex::Regex::new(r"``? (.+?) ``?|`([^`]+)`").unwrap();
+    let mut checked = 0;
+    for line in readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let first = line.split(" | ").next().unwrap().trim_start_matches("| ");
+        for part in first.split(" / ") {
+            let part = part.split(" (").next().unwrap();
+            let message = span
+                .captures(part)
+                .and_then(|c| c.get(1).or(c.get(2)))
+                .unwrap_or_else(|| panic!("no message in {part}"))
+                .as_str();
+            // What varies (a quoted name, `...`) may be anything in the source.
+            let pattern = regex::escape(message)
+                .replace(r"\.\.\.", ".*")
+                .replace("`x`", "`[^`]*`")
+                .replace("`id`", "`[^`]*`")
+                .replace("`/x`", "`[^`]*`")
+                .replace("`#x`", "`#[^`]*`")
+                .replace("`x:`", "`[^`]*`")
+                .replace("`2016-02-30`", "`[^`]*`");
+            let found = regex::Regex::new(&pattern).unwrap().is_match(&source);
+            assert!(found, "README explains `{message}`, which atlas never prints");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}
+
+/// Every `.rs` file under `dir`.
+fn walkdir_rs(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walkdir_rs(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
