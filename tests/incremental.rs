@@ -250,7 +250,7 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
     let path = items[rng.below(items.len())].clone();
     let kind = path.split('/').nth(1).unwrap().to_string();
     let text = read(root, &path);
-    let value: Option<String> = match rng.below(29) {
+    let value: Option<String> = match rng.below(31) {
         // Every front matter field of the items, set, changed or removed.
         0 => Some(format!("title: \"Renamed {step}\"")),
         1 => Some(format!("summary: \"Summary {step}.\"")),
@@ -396,6 +396,32 @@ fn random_edit(root: &Path, rng: &mut Rng, step: usize) -> String {
                 return "geodata: a site removed".into();
             }
             return "geodata: nothing to change".into();
+        }
+        29 => {
+            // A source's front matter: every note citing it shows its short
+            // reference, its page and the bibliography its other fields.
+            let path = format!("content/sources/{source}.md");
+            let text = read(root, &path);
+            let (key, value) = match rng.below(4) {
+                0 => ("short", format!("\"Writer {step} 2020\"")),
+                1 => ("title", format!("\"Retitled report {step}\"")),
+                2 => ("year", format!("{}", 1990 + rng.below(30))),
+                _ => ("url", format!("https://example.org/report-{step}")),
+            };
+            write(root, &path, &set_key(&text, key, Some(&value)));
+            return format!("{path}: {key}: {value}");
+        }
+        30 => {
+            // A plain page's front matter: its title is in every page's menu.
+            let path = "content/pages/about.md";
+            let text = read(root, path);
+            let (key, value) = match rng.below(3) {
+                0 => ("title", format!("\"About {step}\"")),
+                1 => ("menu", format!("{}", rng.below(5))),
+                _ => ("summary", format!("\"What atlas {step} is.\"")),
+            };
+            write(root, path, &set_key(&text, key, Some(&value)));
+            return format!("{path}: {key}: {value}");
         }
         _ => {
             let config = read(root, "atlas.toml");
