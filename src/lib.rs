@@ -29,6 +29,7 @@
 pub mod cite;
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod diag;
 pub mod entry;
 pub mod fsio;
@@ -373,6 +374,7 @@ fn pipeline(
         index_html,
         edit_url: config.edit_url.clone(),
         labels: config.taxonomies.clone(),
+        license: config.license.clone(),
     });
     let site_view = memo.get(
         &views::SITE_VIEW,

@@ -33,6 +33,10 @@ pub struct SiteView {
     pub entry_count: usize,
     /// Comparators abroad.
     pub abroad_count: usize,
+    /// The licence of the atlas's data and text.
+    pub license: Option<crate::config::License>,
+    /// Link to the downloads page, relative to the root.
+    pub data: String,
 }
 
 /// What the site view is made from: the settings, the plain pages for the
@@ -134,6 +138,8 @@ pub static SITE_VIEW: Query<SiteInput, SiteView> = Query::with_cutoff("site view
             .collect(),
         entry_count: items().map(|c| c.1).sum(),
         abroad_count: items().map(|c| c.2).sum(),
+        license: config.license.clone(),
+        data: link("data/"),
     }
 });
 

@@ -11,7 +11,8 @@
 //! SVG is XML too, and where HTML forbids the same controls). A new XML
 //! output cannot forget the rule: it never hands its bytes to the sink
 //! itself. Dropping is safe after rendering because none of these
-//! characters can be part of markup; JSON escapes them.
+//! characters can be part of markup; JSON escapes them, and CSV cells drop
+//! them when written (`pages::downloads`).
 
 use bytes::Bytes;
 

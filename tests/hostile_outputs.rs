@@ -1,17 +1,77 @@
-//! Hostile text in what the site writes: the characters XML forbids (a NUL
-//! in a title or a summary) are dropped from every XML, SVG and HTML file,
-//! which a strict XML parser then reads.
+//! Hostile text in what the site writes: a title that a spreadsheet would
+//! run as a formula is neutralised in every CSV download; the characters
+//! XML forbids (a NUL in a title or a summary) are dropped from every XML,
+//! SVG and HTML file, which a strict XML parser then reads.
 
 mod common;
 
-use common::Site;
+use common::{Site, park};
 
-/// A site with control characters in a title and a summary.
+const FORMULA: &str = "=cmd|' /C calc'!A0";
+
+/// A site with a formula for a title, and control characters in a title
+/// and a summary.
 fn hostile_site() -> Site {
-    Site::new(&[(
-        "content/parks/control.md",
-        "---\ntitle: \"Bad\\0Title\\x01\\x0b\\x0c\\x1f\\uFFFE\\uFFFF end\"\nsummary: \"Sum\\0mary\\x08 here.\"\nupdated: 2024-05-02\n---\nText [@doe-2020, §1].\n",
-    )])
+    Site::new(&[
+        (
+            "content/parks/formula.md",
+            &park(
+                "facts: [{ label: \"@risk\", value: \"+1 555 0100\", cite: \"doe-2020, §1\" }, { label: \"Tab\", value: \"\\tx\", editorial: true }]\n",
+                "Text [@doe-2020, §1].\n",
+            )
+            .replace("title: Test Park", &format!("title: \"{FORMULA}\"")),
+        ),
+        (
+            "content/parks/control.md",
+            "---\ntitle: \"Bad\\0Title\\x01\\x0b\\x0c\\x1f\\uFFFE\\uFFFF end\"\nsummary: \"Sum\\0mary\\x08 here.\"\nupdated: 2024-05-02\n---\nText [@doe-2020, §1].\n",
+        ),
+    ])
+}
+
+/// A CSV download's rows (BOM dropped).
+fn rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+// Hostile input: "a title `=cmd|' /C calc'!A0` is written unchanged into atlas.csv".
+#[test]
+fn cells_a_spreadsheet_would_run_are_neutralised() {
+    let s = hostile_site();
+    s.build_ok();
+    let entries = rows(&s.read("data/atlas.csv"));
+    let header = &entries[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let formula = entries.iter().find(|r| r[col("id")] == "formula").unwrap();
+    assert_eq!(formula[col("title")], format!("'{FORMULA}"));
+    let facts = rows(&s.read("data/facts.csv"));
+    let label = |l: &str| facts.iter().find(|r| r[3] == l).unwrap().clone();
+    assert_eq!(label("'@risk")[4], "'+1 555 0100");
+    assert_eq!(label("Tab")[4], "'\tx");
+    // No cell of any CSV starts as a formula would.
+    for path in ["data/atlas.csv", "data/facts.csv", "data/sources.csv"] {
+        for row in rows(&s.read(path)) {
+            for cell in row {
+                let risky = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                assert!(!risky, "{path}: {cell:?}");
+            }
+        }
+    }
+    // The JSON keeps the value as written.
+    let json: serde_json::Value = serde_json::from_str(&s.read("data/atlas.json")).unwrap();
+    let e = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "formula")
+        .unwrap();
+    assert_eq!(e["title"], FORMULA);
 }
 
 fn forbidden(c: char) -> bool {
@@ -55,4 +115,16 @@ fn characters_xml_forbids_are_dropped_from_every_markup_file() {
     assert!(checked > 20, "{checked} files");
     let page = s.read("parks/control/index.html");
     assert!(page.contains("<h1>BadTitle end"), "{page}");
+    // JSON escapes what it carries; the data keeps the value as written.
+    let json: serde_json::Value = serde_json::from_str(&s.read("data/atlas.json")).unwrap();
+    let e = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "control")
+        .unwrap();
+    assert_eq!(
+        e["title"],
+        "Bad\0Title\u{1}\u{b}\u{c}\u{1f}\u{fffe}\u{ffff} end"
+    );
 }
