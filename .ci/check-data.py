@@ -1,6 +1,8 @@
-"""Checks a built site's downloads with another tool than atlas's own tests:
-the Frictionless validator reads data/datapackage.json (the descriptor,
-every CSV against its Table Schema, the primary and foreign keys).
+"""Checks a built site's downloads and citation files with other tools than
+atlas's own tests: the Frictionless validator reads data/datapackage.json
+(the descriptor against the Data Package profile, every CSV against its
+Table Schema, the primary and foreign keys), and Python's bibtexparser reads
+every entry's cite.bib.
 
 Usage: python3 .ci/check-data.py SITE_DIR
 
@@ -14,6 +16,7 @@ import re
 import sys
 from pathlib import Path
 
+import bibtexparser
 from frictionless import validate
 
 
@@ -39,12 +42,38 @@ def check_package(site: Path) -> list[str]:
     return problems
 
 
+def check_bibtex(site: Path) -> tuple[int, list[str]]:
+    problems = []
+    files = sorted(site.glob("*/*/cite.bib"))
+    for path in files:
+        db = bibtexparser.loads(path.read_text(encoding="utf-8"))
+        entries = db.entries
+        if len(entries) != 1:
+            problems.append(f"{path}: {len(entries)} entries")
+            continue
+        entry = entries[0]
+        missing = [
+            f for f in ("title", "author", "howpublished", "year", "url", "urldate", "note")
+            if not entry.get(f)
+        ]
+        if entry["ENTRYTYPE"] != "misc" or missing:
+            problems.append(f"{path}: type {entry['ENTRYTYPE']}, missing {missing}")
+        folder = path.parent.relative_to(site).as_posix()
+        if not entry["url"].endswith(f"/{folder}/"):
+            problems.append(f"{path}: url {entry['url']}")
+    return len(files), problems
+
+
 def main() -> int:
     site = Path(sys.argv[1])
     problems = check_package(site)
+    count, bib_problems = check_bibtex(site)
+    problems += bib_problems
+    if count < 250:
+        problems.append(f"only {count} cite.bib files")
     for p in problems:
         print(p)
-    checks = max(len(problems), 1)
+    checks = count + 1
     print(f"check-data: {checks - len(problems)} passed, {len(problems)} failed")
     return 1 if problems else 0
 

@@ -46,6 +46,7 @@ pub mod memo;
 pub mod output;
 pub mod pages;
 pub mod prepare;
+pub mod reference;
 pub mod schema;
 pub mod serve;
 pub mod theme;

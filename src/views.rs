@@ -320,8 +320,8 @@ pub struct EntryView {
     pub body: String,
     pub headings: Vec<Heading>,
     pub notes: Vec<NoteView>,
-    pub cite_text: String,
-    pub bibtex: String,
+    /// "Cite this entry": as text, BibTeX, CSL-JSON, RIS, meta tags, JSON-LD.
+    pub citation: crate::reference::Citation,
     pub edit_href: String,
     pub updated: String,
     pub path: String,

@@ -1,8 +1,10 @@
 //! The downloads and the citation files of the real atlas, read back with
 //! real parsers: every fact of `atlas.json` is in `facts.csv` with its
 //! source; `datapackage.json` lists the columns the CSV files have; every
-//! source a fact cites resolves; the downloads page describes the dataset.
-//! (`.ci/run` also validates the package with the Frictionless validator.)
+//! source a fact cites resolves; every entry's BibTeX parses with a BibTeX
+//! parser and has what biblatex needs; CSL-JSON, RIS, the Highwire tags and
+//! the JSON-LD are well formed. (`.ci/run` also validates the package with
+//! the Frictionless validator and the BibTeX with Python's bibtexparser.)
 
 mod common;
 
@@ -59,6 +61,22 @@ fn as_cell(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// The item pages of the built site: `parks/x/`, ...
+fn entry_folders() -> Vec<String> {
+    let json: Value = serde_json::from_str(&read("data/atlas.json")).unwrap();
+    json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let page = e["page"].as_str().unwrap();
+            page.strip_prefix("https://example.org/atlas/")
+                .unwrap()
+                .to_string()
+        })
+        .collect()
 }
 
 #[test]
@@ -226,6 +244,158 @@ fn the_descriptor_lists_the_columns_each_csv_has() {
                 || ["datapackage.json", "index.html"].contains(&name.as_str()),
             "{name} is not in datapackage.json"
         );
+    }
+}
+
+#[test]
+fn every_entry_bibtex_parses_and_has_what_biblatex_needs() {
+    use biblatex::ChunksExt;
+    let folders = entry_folders();
+    assert!(folders.len() > 250);
+    let mut all = String::new();
+    for folder in &folders {
+        let bib = read(&format!("{folder}cite.bib"));
+        let parsed = biblatex::Bibliography::parse(&bib)
+            .unwrap_or_else(|e| panic!("{folder}cite.bib: {e:?}\n{bib}"));
+        assert_eq!(parsed.len(), 1, "{bib}");
+        let entry = parsed.iter().next().unwrap();
+        let report = entry.verify();
+        assert!(
+            report.missing.is_empty() && report.malformed.is_empty(),
+            "{folder}: missing {:?}, malformed {:?}\n{bib}",
+            report.missing,
+            report
+                .malformed
+                .iter()
+                .map(|(k, e)| format!("{k}: {e:?}"))
+                .collect::<Vec<_>>()
+        );
+        for field in [
+            "title",
+            "author",
+            "howpublished",
+            "year",
+            "url",
+            "urldate",
+            "note",
+        ] {
+            assert!(entry.get(field).is_some(), "{folder}: no {field}\n{bib}");
+        }
+        assert_eq!(
+            entry.get("url").unwrap().format_verbatim(),
+            format!("https://example.org/atlas/{folder}")
+        );
+        assert!(!bib.contains(" & ") && bib.contains("\\&"), "{bib}");
+        // The page shows the same BibTeX (HTML-escaped).
+        let html = read(&format!("{folder}index.html"));
+        let shown = bib
+            .trim_end()
+            .replace('&', "&amp;")
+            .replace('\'', "&#39;")
+            .replace('"', "&quot;");
+        assert!(
+            html.contains(&shown),
+            "{folder}: the page's BibTeX differs\n{shown}"
+        );
+        all.push_str(&bib);
+        all.push('\n');
+    }
+    // All together, as one .bib file: keys are unique.
+    let parsed = biblatex::Bibliography::parse(&all).unwrap();
+    assert_eq!(parsed.len(), folders.len());
+}
+
+/// The variables of CSL 1.0.2 (its `csl-data.json` schema) that the atlas
+/// writes, with their JSON types.
+const CSL_VARIABLES: &[(&str, &str)] = &[
+    ("id", "string"),
+    ("type", "string"),
+    ("title", "string"),
+    ("author", "names"),
+    ("container-title", "string"),
+    ("publisher", "string"),
+    ("URL", "string"),
+    ("abstract", "string"),
+    ("language", "string"),
+    ("issued", "date"),
+    ("accessed", "date"),
+    ("note", "string"),
+];
+
+#[test]
+fn csl_json_ris_and_meta_tags_of_every_entry() {
+    for folder in entry_folders() {
+        let url = format!("https://example.org/atlas/{folder}");
+        let csl: Value = serde_json::from_str(&read(&format!("{folder}cite.json"))).unwrap();
+        let item = &csl.as_array().unwrap()[0];
+        assert_eq!(item["type"], "webpage");
+        assert_eq!(item["URL"], url.as_str());
+        for (key, value) in item.as_object().unwrap() {
+            let ty = CSL_VARIABLES
+                .iter()
+                .find(|(k, _)| k == key)
+                .unwrap_or_else(|| panic!("`{key}` is not a CSL variable the atlas writes"))
+                .1;
+            let ok = match ty {
+                "string" => value.is_string(),
+                "names" => value
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(|n| n["literal"].is_string())),
+                "date" => value["date-parts"][0]
+                    .as_array()
+                    .is_some_and(|p| (1..=3).contains(&p.len()) && p.iter().all(Value::is_u64)),
+                _ => false,
+            };
+            assert!(ok, "{folder}: {key} = {value}");
+        }
+        let ris = read(&format!("{folder}cite.ris"));
+        assert!(
+            ris.starts_with("TY  - ELEC\r\n") && ris.ends_with("ER  - \r\n"),
+            "{ris}"
+        );
+        for line in ris.split_terminator("\r\n") {
+            assert!(
+                line.len() >= 6 && &line[2..6] == "  - ",
+                "{folder}: `{line}`"
+            );
+            assert!(
+                line[..2]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            );
+        }
+        assert!(ris.contains(&format!("\r\nUR  - {url}\r\n")));
+        let html = read(&format!("{folder}index.html"));
+        for name in [
+            "citation_title",
+            "citation_author",
+            "citation_publication_date",
+            "citation_date",
+            "citation_publisher",
+        ] {
+            assert!(
+                html.contains(&format!("<meta name=\"{name}\" content=\"")),
+                "{folder}: {name}"
+            );
+        }
+        assert!(html.contains(&format!(
+            "<meta name=\"citation_public_url\" content=\"{url}\">"
+        )));
+        for file in ["cite.bib", "cite.ris", "cite.json"] {
+            assert!(
+                html.contains(&format!("<a href=\"{file}\" download=")),
+                "{folder}: {file}"
+            );
+        }
+        let ld = json_ld(&html);
+        assert_eq!(ld["@type"], "WebPage");
+        assert_eq!(ld["url"], url.as_str());
+        let expected = match folder.split('/').next().unwrap() {
+            "parks" | "labs" => "Place",
+            "institutions" => "Organization",
+            _ => "Thing",
+        };
+        assert_eq!(ld["mainEntity"]["@type"], expected, "{folder}");
     }
 }
 

@@ -1,7 +1,8 @@
 //! Hostile text in what the site writes: a title that a spreadsheet would
 //! run as a formula is neutralised in every CSV download; the characters
 //! XML forbids (a NUL in a title or a summary) are dropped from every XML,
-//! SVG and HTML file, which a strict XML parser then reads.
+//! SVG and HTML file, which a strict XML parser then reads; LaTeX's
+//! special characters in a title leave the BibTeX parseable.
 
 mod common;
 
@@ -9,8 +10,8 @@ use common::{Site, park};
 
 const FORMULA: &str = "=cmd|' /C calc'!A0";
 
-/// A site with a formula for a title, and control characters in a title
-/// and a summary.
+/// A site with a formula for a title, control characters in a title and a
+/// summary, and LaTeX's specials in a title.
 fn hostile_site() -> Site {
     Site::new(&[
         (
@@ -24,6 +25,10 @@ fn hostile_site() -> Site {
         (
             "content/parks/control.md",
             "---\ntitle: \"Bad\\0Title\\x01\\x0b\\x0c\\x1f\\uFFFE\\uFFFF end\"\nsummary: \"Sum\\0mary\\x08 here.\"\nupdated: 2024-05-02\n---\nText [@doe-2020, §1].\n",
+        ),
+        (
+            "content/parks/latex.md",
+            "---\ntitle: 'R&D {Zone} 100% $5 #1 a_b ~ ^ \\ end'\nsummary: A park.\nupdated: 2024-05-03\n---\nText [@doe-2020, §1].\n",
         ),
     ])
 }
@@ -127,4 +132,40 @@ fn characters_xml_forbids_are_dropped_from_every_markup_file() {
         e["title"],
         "Bad\0Title\u{1}\u{b}\u{c}\u{1f}\u{fffe}\u{ffff} end"
     );
+    // The citation files hold no control character either.
+    for file in ["cite.bib", "cite.ris", "cite.json"] {
+        let text = s.read(&format!("parks/control/{file}"));
+        assert!(
+            !text.contains('\0') && !text.contains('\u{1}'),
+            "{file}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn latex_specials_in_a_title_leave_the_bibtex_parseable() {
+    use biblatex::ChunksExt;
+    let s = hostile_site();
+    s.build_ok();
+    let bib = s.read("parks/latex/cite.bib");
+    assert!(
+        bib.contains("title = {{R\\&D \\textbraceleft{}Zone\\textbraceright{} 100\\% \\$5 \\#1 a\\_b \\textasciitilde{} \\textasciicircum{} \\textbackslash{} end}},"),
+        "{bib}"
+    );
+    let parsed = biblatex::Bibliography::parse(&bib).unwrap_or_else(|e| panic!("{e:?}\n{bib}"));
+    let entry = parsed.get("atlas-latex").unwrap();
+    let title = entry.title().unwrap().format_verbatim();
+    assert!(
+        title.starts_with("R&D ") && title.contains("100% $5 #1 a_b"),
+        "{title}"
+    );
+    // A formula title is plain text to BibTeX.
+    let parsed = biblatex::Bibliography::parse(&s.read("parks/formula/cite.bib")).unwrap();
+    let title = parsed
+        .get("atlas-formula")
+        .unwrap()
+        .title()
+        .unwrap()
+        .format_verbatim();
+    assert_eq!(title, FORMULA);
 }

@@ -8,7 +8,7 @@
 //!
 //! | module | pages |
 //! |---|---|
-//! | [`entry`] | a page per park, program, lab and institution |
+//! | [`entry`] | a page per park, program, lab and institution; its citation files (`cite.bib`, `cite.ris`, `cite.json`) |
 //! | [`source`] | a page per source; the bibliography |
 //! | [`plain`] | a page per plain page (about, methodology) |
 //! | [`lists`] | the index of each kind; the taxonomies and their terms |
@@ -212,6 +212,7 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     jobs.extend(map::plan(site));
     jobs.extend(timeline::plan(site));
     jobs.extend(downloads::plan(site));
+    jobs.extend(entry::plan(site));
     // Last: the sitemap lists every page planned before it.
     jobs.extend(feeds::plan(site, &jobs));
     jobs.extend(statics::plan(site));
