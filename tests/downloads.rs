@@ -441,3 +441,52 @@ fn the_downloads_page_describes_the_dataset() {
     // The footer of every page links it.
     assert!(read("parks/index.html").contains("href=\"../data/index.html\">Downloads</a>"));
 }
+
+// "each Atom entry's `updated` is the founding date of the thing": it is
+// the date the entry was last reviewed, and the feed says so.
+#[test]
+fn the_feed_dates_each_entry_by_its_last_review_and_says_so() {
+    let json: Value = serde_json::from_str(&read("data/atlas.json")).unwrap();
+    let reviewed: BTreeMap<&str, &Value> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["page"].as_str().unwrap(), e))
+        .collect();
+    let feed = read("atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let subtitle = doc
+        .descendants()
+        .find(|n| n.has_tag_name("subtitle"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        subtitle.contains("an entry's updated is the date its text and facts were last reviewed"),
+        "{subtitle}"
+    );
+    let mut entries = 0;
+    for entry in doc.descendants().filter(|n| n.has_tag_name("entry")) {
+        let child = |name: &str| {
+            entry
+                .children()
+                .find(|n| n.has_tag_name(name))
+                .and_then(|n| n.text())
+                .unwrap()
+        };
+        let e = reviewed[child("id")];
+        let updated = e["updated"].as_str().unwrap();
+        assert!(
+            child("updated").starts_with(updated),
+            "{} {updated}",
+            child("id")
+        );
+        if let Some(founded) = e["established"].as_str() {
+            assert!(
+                !child("updated").starts_with(&format!("{founded}-01-01")) || founded == updated
+            );
+        }
+        entries += 1;
+    }
+    assert_eq!(entries, 50);
+    assert!(feed.contains("<rights>Creative Commons Attribution 4.0 International (CC-BY-4.0)"));
+}
