@@ -399,11 +399,11 @@ pub fn fact_rows(head: &Head) -> Vec<Record> {
     let mut rows = Vec::new();
     for (n, row) in head.facts.iter().enumerate() {
         let cites = citations(row);
-        let once = [None];
-        let each: Box<dyn Iterator<Item = Option<&Citation>>> = if cites.is_empty() {
-            Box::new(once.into_iter())
+        // An uncited fact still has its row, without a source.
+        let each: Vec<Option<&Citation>> = if cites.is_empty() {
+            vec![None]
         } else {
-            Box::new(cites.iter().map(Some))
+            cites.iter().map(Some).collect()
         };
         for c in each {
             rows.push(vec![
