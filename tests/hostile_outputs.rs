@@ -87,7 +87,14 @@ fn forbidden(c: char) -> bool {
 #[test]
 fn characters_xml_forbids_are_dropped_from_every_markup_file() {
     let s = hostile_site();
-    s.build_ok();
+    let r = s.build_ok();
+    // The author is told, at the value.
+    let warnings = r.diagnostics.render();
+    assert!(
+        warnings.contains("warning: `title` holds the control character U+0000, which XML forbids\n --> content/parks/control.md:2:8"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("`summary` holds the control character U+0000"));
     for path in ["atom.xml", "sitemap.xml"] {
         let text = s.read(path);
         roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
