@@ -49,6 +49,25 @@ pub struct Config {
     pub taxonomies: Taxonomies,
     #[serde(default)]
     pub citations: CitationConfig,
+    /// The licence of the atlas's data and text: shown at the foot of every
+    /// page, on the downloads page and in the downloads.
+    #[serde(default)]
+    pub license: Option<License>,
+}
+
+/// A licence, as `[license]` in atlas.toml gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// Its SPDX identifier, e.g. `CC-BY-4.0`.
+    pub id: String,
+    /// Its full name.
+    pub title: String,
+    /// Where its text is.
+    pub url: String,
+    /// What it covers and how to credit the atlas.
+    #[serde(default)]
+    pub notice: String,
 }
 
 /// Controlled vocabularies: slug -> label. An empty table accepts any slug.
@@ -160,6 +179,16 @@ impl Config {
                 "name a folder in themes/, e.g. `theme = \"default\"`",
             )
         })?;
+        if let Some(license) = &self.license {
+            check_http_url(&license.url).map_err(|why| {
+                bad(
+                    "license",
+                    &license.url,
+                    why,
+                    "give the licence's address, e.g. `url = \"https://creativecommons.org/licenses/by/4.0/\"`",
+                )
+            })?;
+        }
         for keep in &self.output_keep {
             check_keep_path(keep).map_err(|why| {
                 bad(

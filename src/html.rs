@@ -26,6 +26,24 @@ pub fn push_text(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html_body_text(out, s);
 }
 
+/// A JSON value as the text of a `<script type="application/ld+json">`
+/// element: `<`, `>` and `&` written as JSON escapes, so no text in it can
+/// close the element (`</script>`) or open a comment. The script is data,
+/// not code: a strict Content-Security-Policy allows it.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// What a link or image target in content is, once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target<'a> {

@@ -51,7 +51,7 @@ impl Kind {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Kind::Park => "park",
             Kind::Program => "program",

@@ -15,7 +15,8 @@
 //!    and notes (via [`cite`]); quotes checked against the sources' texts.
 //! 7. [`pages`]: every page and file of the site, each made from one input
 //!    value with a [`theme`] template, handed to a sink as it is made:
-//!    [`output`] writes them into a fresh folder swapped into place.
+//!    [`output`] writes them into a fresh folder swapped into place, through
+//!    the one [`xml`] guard that drops what XML forbids from every markup file.
 //!
 //! Every derived value is a [`memo::Query`]: a plain function of one input
 //! value, keyed by that value's digest. `build` keeps nothing between runs;
@@ -28,6 +29,7 @@
 pub mod cite;
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod diag;
 pub mod entry;
 pub mod fsio;
@@ -45,11 +47,13 @@ pub mod output;
 pub mod pages;
 pub mod pinyin;
 pub mod prepare;
+pub mod reference;
 pub mod schema;
 pub mod serve;
 pub mod theme;
 pub mod timing;
 pub mod views;
+pub mod xml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -228,6 +232,9 @@ fn pipeline(
     session: &mut Session,
     sink: &dyn Sink,
 ) -> BuildResult {
+    // Every file leaves through this guard: no markup carries a character
+    // XML forbids, whichever page or file it is (see `xml`).
+    let sink: &dyn Sink = &xml::Guard(sink);
     let mut result = BuildResult::default();
     let mut clock = timing::Clock::start();
     let diags = &mut result.diagnostics;
@@ -369,6 +376,7 @@ fn pipeline(
         index_html,
         edit_url: config.edit_url.clone(),
         labels: config.taxonomies.clone(),
+        license: config.license.clone(),
     });
     let site_view = memo.get(
         &pages::SITE_VIEW,

@@ -46,6 +46,7 @@ const DEFAULT_THEME: &[(&str, &str)] = embed!(
     "templates/term.html",
     "templates/map.html",
     "templates/timeline.html",
+    "templates/data.html",
     "templates/404.html",
     "templates/sitemap.xml",
     "templates/atom.xml",

@@ -33,6 +33,10 @@ pub struct SiteView {
     pub entry_count: usize,
     /// Comparators abroad.
     pub abroad_count: usize,
+    /// The licence of the atlas's data and text.
+    pub license: Option<crate::config::License>,
+    /// Link to the downloads page, relative to the root.
+    pub data: String,
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -212,8 +216,8 @@ pub struct EntryView {
     pub body: String,
     pub headings: Vec<Heading>,
     pub notes: Vec<NoteView>,
-    pub cite_text: String,
-    pub bibtex: String,
+    /// "Cite this entry": as text, BibTeX, CSL-JSON, RIS, meta tags, JSON-LD.
+    pub citation: crate::reference::Citation,
     pub edit_href: String,
     pub updated: String,
     pub path: String,

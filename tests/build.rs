@@ -325,19 +325,41 @@ fn data_downloads_and_search_index() {
     let entries = json["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 2);
     let p = entries.iter().find(|e| e["id"] == "p").unwrap();
+    assert_eq!(p["established"], "2016");
+    assert_eq!(p["country"], "China");
     assert_eq!(
-        p["established"],
-        serde_json::json!({ "value": "2016", "cite": "doe-2020, §1" })
+        p["facts"][1],
+        serde_json::json!({
+            "field": "established", "label": "Established", "value": "2016",
+            "citations": [{ "source": "doe-2020", "locator": "§1", "quote": null }],
+            "note": null, "editorial": false,
+        })
     );
     assert_eq!(
         p["linked_from"],
         serde_json::json!([{ "relation": "park", "from": "l" }])
     );
+    assert_eq!(json["sources"][0]["id"], "doe-2020");
     let csv = s.read("data/atlas.csv");
-    assert!(csv.starts_with("id,kind,title,name_zh,"), "{csv}");
     assert!(
-        csv.contains("\np,park,Test Park,怀柔,,,2016,\"doe-2020, §1\","),
+        csv.starts_with("\u{feff}id,kind,page,title,summary,name_zh,"),
         "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "\r\np,park,https://example.org/atlas/parks/p/,Test Park,A park.,怀柔,,,2016,"
+        ),
+        "{csv}"
+    );
+    let facts = s.read("data/facts.csv");
+    assert!(
+        facts.contains("\r\np,2,established,Established,2016,doe-2020,§1,,,false\r\n"),
+        "{facts}"
+    );
+    // A Chinese name without a citation is the atlas's own.
+    assert!(
+        facts.contains("\r\np,1,name_zh,,怀柔,,,,,true\r\n"),
+        "{facts}"
     );
     let index = s.read("static/search-index.js");
     assert!(index.starts_with("window.ATLAS_SEARCH = [{"), "{index}");

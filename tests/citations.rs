@@ -98,7 +98,9 @@ fn cite_this_entry_as_text_and_bibtex() {
     s.build_ok();
     let html = s.read("parks/p/index.html");
     assert!(html.contains("“Test Park.” In Test Atlas. https://example.org/atlas/parks/p/. Last updated 2024-05-01."), "{html}");
-    assert!(html.contains("@misc{atlas-p,\n  title = {Test Park},\n  howpublished = {Test Atlas},\n  url = {https://example.org/atlas/parks/p/},\n  year = {2024},"), "{html}");
+    let bib = "@misc{atlas-p,\n  author = {{Test Atlas}},\n  title = {{Test Park}},\n  howpublished = {Test Atlas},\n  year = {2024},\n  date = {2024-05-01},\n  url = {https://example.org/atlas/parks/p/},\n  urldate = {2024-05-01},\n  note = {Last reviewed 2024-05-01},\n  langid = {english},\n}";
+    assert!(html.contains(bib), "{html}");
+    assert_eq!(s.read("parks/p/cite.bib"), format!("{bib}\n"));
 }
 
 #[test]

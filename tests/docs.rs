@@ -216,7 +216,11 @@ fn every_diagnostic_the_readme_explains_exists() {
     let source = placeholder.replace_all(&source, "x");
     let span = regex::Regex::new(r"``? (.+?) ``?|`([^`]+)`").unwrap();
     let mut checked = 0;
-    for line in readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')) {
+    for line in readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+    {
         let first = line.split(" | ").next().unwrap().trim_start_matches("| ");
         for part in first.split(" / ") {
             let part = part.split(" (").next().unwrap();
@@ -235,7 +239,10 @@ fn every_diagnostic_the_readme_explains_exists() {
                 .replace("`x:`", "`[^`]*`")
                 .replace("`2016-02-30`", "`[^`]*`");
             let found = regex::Regex::new(&pattern).unwrap().is_match(&source);
-            assert!(found, "README explains `{message}`, which atlas never prints");
+            assert!(
+                found,
+                "README explains `{message}`, which atlas never prints"
+            );
             checked += 1;
         }
     }

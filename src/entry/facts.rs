@@ -26,6 +26,13 @@ pub struct FactRow {
 }
 
 impl FactRow {
+    /// Whether the value is the atlas's own rather than a source's: marked
+    /// `editorial: true`, or a Chinese name given without a citation (the
+    /// standard name, which the atlas supplies without needing the mark).
+    pub fn is_editorial(&self) -> bool {
+        self.editorial || (self.field.name == "name_zh" && self.cite.is_none())
+    }
+
     /// The value as text: strings as they are, numbers in their shortest form.
     pub fn text(&self) -> String {
         match &self.value {

@@ -66,6 +66,7 @@ impl Parser<'_> {
         let mapping = self.parse_yaml(split.front.clone())?;
         self.keys = KeyIndex::build(text, split.front.clone());
         self.check_keys(&mapping);
+        self.check_controls(&mapping);
         let meta = match self.file.kind {
             Kind::Park | Kind::Program | Kind::Lab | Kind::Institution => {
                 let item: ItemMeta = self.deserialize(&mapping);
@@ -150,6 +151,37 @@ impl Parser<'_> {
                 self.report(d);
                 None
             }
+        }
+    }
+
+    /// Warns of a value holding a character XML forbids (a YAML `"\0"`
+    /// escape gives a NUL): the site drops it from every page and feed
+    /// (`crate::xml`), so the author should know it is there.
+    fn check_controls(&mut self, mapping: &Mapping) {
+        fn first_forbidden(v: &Value) -> Option<char> {
+            match v {
+                Value::String(s) => s.chars().find(|&c| !crate::xml::allowed(c)),
+                Value::Sequence(items) => items.iter().find_map(first_forbidden),
+                Value::Mapping(m) => m.values().find_map(first_forbidden),
+                Value::Tagged(t) => first_forbidden(&t.value),
+                _ => None,
+            }
+        }
+        for (key, value) in mapping {
+            let (Some(name), Some(c)) = (key.as_str(), first_forbidden(value)) else {
+                continue;
+            };
+            let d = self
+                .warning(
+                    self.keys.value(name),
+                    format!(
+                        "`{name}` holds the control character U+{:04X}, which XML forbids",
+                        u32::from(c)
+                    ),
+                )
+                .label("dropped from the site's pages, feed and sitemap")
+                .hint("remove it (a `\\0` or `\\x..` escape in a quoted string makes one)");
+            self.report(d);
         }
     }
 

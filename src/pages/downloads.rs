@@ -1,20 +1,29 @@
-//! Downloads and the search index: every item as JSON (`data/atlas.json`)
-//! and CSV (`data/atlas.csv`) with the source of each fact, the combined
-//! GeoJSON (`data/sites.geojson`), and a script-loaded index for
+//! The downloads and the search index: the dataset's tables as CSV
+//! (`data/atlas.csv` entries, `data/facts.csv`, `data/sources.csv`) and
+//! together as JSON (`data/atlas.json`), its Frictionless descriptor
+//! (`data/datapackage.json`), the combined GeoJSON (`data/sites.geojson`),
+//! the downloads page (`data/index.html`), and a script-loaded index for
 //! client-side search (`static/search-index.js`).
 //!
-//! Each is joined from one piece per entry, made by its own query, so an
-//! edit makes again only the pieces it touches and one join.
+//! What the tables hold is [`crate::dataset`]'s; this module makes them.
+//! Each download is joined from one piece per entry or source, made by its
+//! own query, so an edit makes again only the pieces it touches and the
+//! joins.
 
 use bytes::Bytes;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use rayon::prelude::*;
 
-use super::{Job, Made, Site, job_with};
-use crate::entry::{Fact, Head, Kind};
+use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
+use crate::config::License;
+use crate::dataset::package::{self, Descriptor, PackageInput};
+use crate::dataset::{self, Column};
+use crate::entry::{Head, Kind};
 use crate::memo::{Digested, Query};
 use crate::prepare::Brief;
+use crate::theme::Template;
+use crate::views::SiteView;
 
 /// What an entry's JSON record reads: its head, the relations declared by
 /// others (relation key, id of the declaring entry) and the base URL.
@@ -27,7 +36,29 @@ pub struct RecordInput {
 
 /// An entry's record, pretty-printed at its depth in the download.
 pub static RECORD: Query<RecordInput, String> = Query::new("json record", |input| {
-    record_json(&record(&input.base_url, &input.head, &input.linked_from))
+    let mut r = dataset::record_object(dataset::entry_record(&input.head, &input.base_url));
+    r.insert("facts".into(), json!(dataset::fact_records(&input.head)));
+    // The inverse relations, so a reader of the data need not compute them.
+    let inverse: Vec<Value> = input
+        .linked_from
+        .iter()
+        .map(|(rel, from)| json!({ "relation": rel, "from": from }))
+        .collect();
+    r.insert("linked_from".into(), json!(inverse));
+    record_json(&Value::Object(r))
+});
+
+/// What a source's pieces read.
+#[derive(Hash)]
+pub struct SourceInput {
+    pub head: Digested<Head>,
+    pub base_url: String,
+}
+
+/// A source's record, pretty-printed at its depth in the download.
+pub static SOURCE_RECORD: Query<SourceInput, String> = Query::new("json source", |input| {
+    let r = dataset::record_object(dataset::source_record(&input.head, &input.base_url));
+    record_json(&Value::Object(r))
 });
 
 /// What the JSON download joins.
@@ -35,38 +66,133 @@ pub static RECORD: Query<RecordInput, String> = Query::new("json record", |input
 pub struct JsonInput {
     pub title: String,
     pub base_url: String,
+    pub license: Option<License>,
     pub records: Vec<Digested<String>>,
+    pub sources: Vec<Digested<String>>,
 }
 
 /// `data/atlas.json`.
 pub static JSON: Query<JsonInput, Made> = Query::new("atlas.json", |input| {
-    let records: Vec<&str> = input.records.iter().map(|r| r.as_str()).collect();
-    Ok(Bytes::from(atlas_json(
-        &input.title,
-        &input.base_url,
-        &records,
-    )))
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let license = match &input.license {
+        // As a JSON value first: keys in order, as in the rest of the file.
+        Some(l) => indent(&serde_json::to_value(l).map_or_else(
+            |_| "null".into(),
+            |v| serde_json::to_string_pretty(&v).unwrap_or_default(),
+        )),
+        None => "null".into(),
+    };
+    let top = [
+        ("entries", array(&input.records)),
+        ("license", license),
+        ("sources", array(&input.sources)),
+        ("title", string(&input.title)),
+        ("url", string(&input.base_url)),
+    ];
+    Ok(Bytes::from(object(&top)))
 });
 
-/// What an entry's CSV row reads.
+/// What an entry's rows read.
 #[derive(Hash)]
 pub struct RowInput {
     pub head: Digested<Head>,
     pub base_url: String,
 }
 
-/// An entry's CSV line.
-pub static ROW: Query<RowInput, String> =
-    Query::new("csv row", |input| csv_row(&input.base_url, &input.head));
+/// An entry's line of the entries table.
+pub static ROW: Query<RowInput, String> = Query::new("csv row", |input| {
+    let record = dataset::entry_record(&input.head, &input.base_url);
+    dataset::csv_line(&record, &dataset::entry_columns())
+});
 
-/// `data/atlas.csv`: the header and every row.
-pub static CSV: Query<Vec<Digested<String>>, Made> = Query::new("atlas.csv", |rows| {
-    let mut out = CSV_HEADER.join(",");
-    out.push('\n');
-    for r in rows {
+/// An entry's lines of the facts table.
+pub static FACT_ROWS: Query<Digested<Head>, String> = Query::new("csv facts", |head| {
+    let columns = dataset::fact_columns();
+    dataset::fact_rows(head)
+        .iter()
+        .map(|r| dataset::csv_line(r, &columns))
+        .collect()
+});
+
+/// A source's line of the sources table.
+pub static SOURCE_ROW: Query<SourceInput, String> = Query::new("csv source", |input| {
+    let record = dataset::source_record(&input.head, &input.base_url);
+    dataset::csv_line(&record, &dataset::source_columns())
+});
+
+/// The tables of the dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Entries,
+    Facts,
+    Sources,
+}
+
+impl Table {
+    pub fn columns(self) -> Vec<Column> {
+        match self {
+            Table::Entries => dataset::entry_columns(),
+            Table::Facts => dataset::fact_columns(),
+            Table::Sources => dataset::source_columns(),
+        }
+    }
+}
+
+/// What a CSV download joins: its table and its rows' pieces.
+#[derive(Hash)]
+pub struct CsvInput {
+    pub table: Table,
+    pub rows: Vec<Digested<String>>,
+}
+
+/// A CSV download: a byte-order mark (so a spreadsheet reads it as UTF-8),
+/// the header and every row.
+pub static CSV: Query<CsvInput, Made> = Query::new("csv table", |input| {
+    let mut out = String::from('\u{feff}');
+    out.push_str(&dataset::csv_header(&input.table.columns()));
+    for r in &input.rows {
         out.push_str(r);
     }
     Ok(Bytes::from(out))
+});
+
+/// The descriptor of the dataset.
+pub static DESCRIPTOR: Query<PackageInput, Descriptor> =
+    Query::with_cutoff("data package", package::descriptor);
+
+/// `data/datapackage.json`.
+pub static DESCRIPTOR_JSON: Query<Digested<Descriptor>, Made> =
+    Query::new("datapackage.json", |d| {
+        Ok(Bytes::from(package::descriptor_json(d)))
+    });
+
+/// What the downloads page reads.
+#[derive(Hash)]
+pub struct DataPage {
+    pub template: Template,
+    pub site: Digested<SiteView>,
+    pub config: Digested<PageConfig>,
+    pub package: PackageInput,
+}
+
+/// The downloads page: every file with its columns, the licence, and the
+/// dataset's schema.org description for search engines.
+pub static PAGE: Query<DataPage, Made> = Query::new("downloads page", |p| {
+    let d = package::descriptor(&p.package);
+    let info = p.config.info(
+        "Downloads",
+        "The atlas's data: every entry, every fact with its source, and every source, as CSV and JSON.",
+        "data/",
+        "data-page",
+    );
+    let mut c = base_context(&p.site, Depth::One, &info);
+    c.insert("package", &d);
+    c.insert(
+        "json_ld",
+        &crate::html::script_json(&package::dataset_json_ld(&d, &p.package)),
+    );
+    c.insert("descriptor", package::DESCRIPTOR_FILE);
+    render(&p.template, &c)
 });
 
 /// What an entry's search document reads.
@@ -94,23 +220,71 @@ pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index
 /// Where the downloads and the search index go.
 pub const JSON_PATH: &str = "data/atlas.json";
 pub const CSV_PATH: &str = "data/atlas.csv";
+pub const FACTS_PATH: &str = "data/facts.csv";
+pub const SOURCES_PATH: &str = "data/sources.csv";
+pub const DESCRIPTOR_PATH: &str = "data/datapackage.json";
 pub const SEARCH_PATH: &str = "static/search-index.js";
 pub const GEOJSON_PATH: &str = "data/sites.geojson";
+pub const PAGE_PATH: &str = "data/index.html";
 /// Every file this module makes.
-pub const PATHS: [&str; 4] = [JSON_PATH, CSV_PATH, SEARCH_PATH, GEOJSON_PATH];
+pub const PATHS: [&str; 8] = [
+    JSON_PATH,
+    CSV_PATH,
+    FACTS_PATH,
+    SOURCES_PATH,
+    DESCRIPTOR_PATH,
+    SEARCH_PATH,
+    GEOJSON_PATH,
+    PAGE_PATH,
+];
 
-/// The downloads and the search index.
+/// What the descriptor of `site`'s dataset is made from.
+fn package_input(site: &Site) -> PackageInput {
+    let atlas = site.atlas;
+    let config = &site.config;
+    PackageInput {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        license: config.license.clone(),
+        sources: atlas
+            .of_kind(Kind::Source)
+            .map(|i| &atlas.entries[i])
+            .map(|e| {
+                let url = e.source().and_then(|s| s.url.clone());
+                (e.title().to_string(), url)
+            })
+            .collect(),
+        updated: Kind::ITEMS
+            .iter()
+            .flat_map(|&k| atlas.of_kind(k))
+            .filter_map(|i| atlas.entries[i].item().and_then(|m| m.updated))
+            .max(),
+    }
+}
+
+/// The downloads, their page and the search index.
 pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     let atlas = site.atlas;
     let config = &site.config;
     let memo = site.memo;
-    let items = || Kind::ITEMS.iter().flat_map(|&k| atlas.of_kind(k));
+    let items = || {
+        Kind::ITEMS
+            .iter()
+            .flat_map(|&k| atlas.of_kind(k))
+            .collect::<Vec<_>>()
+    };
+    let sources = || atlas.of_kind(Kind::Source).collect::<Vec<_>>();
+    let source_input = move |i: usize| SourceInput {
+        head: atlas.entries[i].clone(),
+        base_url: config.base_url.clone(),
+    };
     // Each download gathers its pieces when its job runs, in parallel.
     let records = move || JsonInput {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
+        license: config.license.clone(),
         records: items()
-            .collect::<Vec<_>>()
             .par_iter()
             .map(|&i| {
                 let linked_from = atlas.incoming[i]
@@ -128,10 +302,14 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 memo.get(&RECORD, &input)
             })
             .collect(),
+        sources: sources()
+            .into_iter()
+            .map(|i| memo.get(&SOURCE_RECORD, &source_input(i)))
+            .collect(),
     };
-    let rows = move || {
-        items()
-            .collect::<Vec<_>>()
+    let rows = move || CsvInput {
+        table: Table::Entries,
+        rows: items()
             .par_iter()
             .map(|&i| {
                 let input = RowInput {
@@ -140,7 +318,21 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
                 };
                 memo.get(&ROW, &input)
             })
-            .collect()
+            .collect(),
+    };
+    let facts = move || CsvInput {
+        table: Table::Facts,
+        rows: items()
+            .par_iter()
+            .map(|&i| memo.get(&FACT_ROWS, &atlas.entries[i]))
+            .collect(),
+    };
+    let source_rows = move || CsvInput {
+        table: Table::Sources,
+        rows: sources()
+            .into_iter()
+            .map(|i| memo.get(&SOURCE_ROW, &source_input(i)))
+            .collect(),
     };
     let docs = move || {
         atlas
@@ -158,9 +350,25 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
             })
             .collect()
     };
+    let package = package_input(site);
+    let descriptor = memo.get(&DESCRIPTOR, &package);
     vec![
         job_with(memo, JSON_PATH, &JSON, records),
         job_with(memo, CSV_PATH, &CSV, rows),
+        job_with(memo, FACTS_PATH, &CSV, facts),
+        job_with(memo, SOURCES_PATH, &CSV, source_rows),
+        job(memo, DESCRIPTOR_PATH, &DESCRIPTOR_JSON, descriptor),
+        job(
+            memo,
+            PAGE_PATH,
+            &PAGE,
+            DataPage {
+                template: site.theme.template("data.html"),
+                site: site.view.clone(),
+                config: config.clone(),
+                package,
+            },
+        ),
         job_with(memo, SEARCH_PATH, &SEARCH, docs),
         job_with(memo, GEOJSON_PATH, &super::map::SITES_GEOJSON, move || {
             super::map::SitesDownload {
@@ -172,23 +380,42 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     ]
 }
 
-/// The whole download as `serde_json::to_string_pretty` writes it (keys in
-/// order), from records already written at their depth.
-fn atlas_json(title: &str, url: &str, records: &[&str]) -> String {
-    let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let entries = if records.is_empty() {
-        "[]".to_string()
-    } else {
-        format!("[\n{}\n  ]", records.join(",\n"))
-    };
-    format!(
-        "{{\n  \"entries\": {entries},\n  \"title\": {},\n  \"url\": {}\n}}\n",
-        string(title),
-        string(url)
-    )
+/// An object as `serde_json::to_string_pretty` writes it, from its members
+/// (in key order) already written at their depth.
+fn object(members: &[(&str, String)]) -> String {
+    let body: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("  {}: {v}", serde_json::to_string(k).unwrap_or_default()))
+        .collect();
+    format!("{{\n{}\n}}\n", body.join(",\n"))
 }
 
-/// A record pretty-printed as an element of the `entries` array.
+/// An array of records already written at their depth.
+fn array(records: &[Digested<String>]) -> String {
+    if records.is_empty() {
+        "[]".to_string()
+    } else {
+        let records: Vec<&str> = records.iter().map(|r| r.as_str()).collect();
+        format!("[\n{}\n  ]", records.join(",\n"))
+    }
+}
+
+/// A pretty-printed value moved in by one level (its first line stays).
+fn indent(text: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(k, line)| {
+            if k == 0 {
+                line.to_string()
+            } else {
+                format!("  {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A record pretty-printed as an element of a top-level array.
 fn record_json(record: &Value) -> String {
     let text = serde_json::to_string_pretty(record).unwrap_or_default();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -200,162 +427,6 @@ fn record_json(record: &Value) -> String {
         out.push_str(line);
     }
     out
-}
-
-fn fact_json<T: serde::Serialize>(f: &Fact<T>) -> Value {
-    let mut m = Map::new();
-    m.insert("value".into(), json!(f.value));
-    for (k, v) in [("cite", &f.cite), ("quote", &f.quote), ("note", &f.note)] {
-        if let Some(v) = v {
-            m.insert(k.into(), json!(v));
-        }
-    }
-    Value::Object(m)
-}
-
-fn record(base_url: &str, e: &Head, linked_from: &[(&str, String)]) -> Value {
-    let m = e.item().expect("items only");
-    let mut r = Map::new();
-    r.insert("id".into(), json!(e.id));
-    r.insert("kind".into(), json!(e.kind.name()));
-    r.insert("title".into(), json!(m.title));
-    r.insert("name_zh".into(), json!(m.name_zh.as_ref().map(fact_json)));
-    r.insert("aliases".into(), json!(m.aliases));
-    r.insert("summary".into(), json!(m.summary));
-    r.insert("url".into(), json!(format!("{base_url}{}", e.url_path())));
-    let date = |d: &Option<Fact<crate::entry::Date>>| {
-        d.as_ref().map(|f| {
-            fact_json(&Fact {
-                value: f.value.to_string(),
-                cite: f.cite.clone(),
-                quote: f.quote.clone(),
-                note: f.note.clone(),
-                editorial: f.editorial,
-            })
-        })
-    };
-    let text = |f: &Option<Fact<String>>| f.as_ref().map(fact_json);
-    let list = |l: &Vec<Fact<String>>| l.iter().map(fact_json).collect::<Vec<_>>();
-    r.insert("designation".into(), json!(text(&m.designation)));
-    r.insert("fields".into(), json!(list(&m.fields)));
-    r.insert("established".into(), json!(date(&m.established)));
-    r.insert("ended".into(), json!(date(&m.ended)));
-    r.insert("country".into(), json!(text(&m.country)));
-    r.insert("province".into(), json!(text(&m.province)));
-    r.insert("city".into(), json!(text(&m.city)));
-    r.insert("area_km2".into(), json!(m.area_km2.as_ref().map(fact_json)));
-    r.insert("agency".into(), json!(text(&m.agency)));
-    r.insert("programs".into(), json!(list(&m.programs)));
-    r.insert("park".into(), json!(text(&m.park)));
-    r.insert("part_of".into(), json!(text(&m.part_of)));
-    r.insert("predecessor".into(), json!(text(&m.predecessor)));
-    r.insert("related".into(), json!(list(&m.related)));
-    r.insert(
-        "facts".into(),
-        json!(m.facts.iter().map(|f| json!({
-        "label": f.label, "value": f.value, "cite": f.cite, "quote": f.quote, "note": f.note,
-    })).collect::<Vec<_>>()),
-    );
-    // The inverse relations, so a reader of the data need not compute them.
-    let inverse: Vec<Value> = linked_from
-        .iter()
-        .map(|(rel, from)| json!({ "relation": rel, "from": from }))
-        .collect();
-    r.insert("linked_from".into(), json!(inverse));
-    Value::Object(r)
-}
-
-/// The columns of the CSV download: one row per item, each fact column
-/// followed by its source.
-const CSV_HEADER: [&str; 23] = [
-    "id",
-    "kind",
-    "title",
-    "name_zh",
-    "aliases",
-    "designation",
-    "established",
-    "established_source",
-    "ended",
-    "ended_source",
-    "country",
-    "province",
-    "city",
-    "location_source",
-    "area_km2",
-    "area_km2_source",
-    "agency",
-    "agency_source",
-    "programs",
-    "park",
-    "part_of",
-    "predecessor",
-    "url",
-];
-
-/// One CSV line (with its newline) for an item.
-fn csv_row(base_url: &str, e: &Head) -> String {
-    let cite = |f: Option<&Option<String>>| f.and_then(|c| c.clone()).unwrap_or_default();
-    let m = e.item().expect("items only");
-    let val = |f: &Option<Fact<String>>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
-    let mut sources: Vec<String> = [&m.city, &m.province, &m.country]
-        .iter()
-        .filter_map(|f| f.as_ref().and_then(|f| f.cite.clone()))
-        .collect();
-    sources.dedup();
-    let location_source = sources.join("; ");
-    let row = [
-        e.id.clone(),
-        e.kind.name().into(),
-        m.title.clone(),
-        m.name_zh
-            .as_ref()
-            .map(|f| f.value.clone())
-            .unwrap_or_default(),
-        m.aliases.join("; "),
-        val(&m.designation),
-        shown(&m.established),
-        cite(m.established.as_ref().map(|f| &f.cite)),
-        shown(&m.ended),
-        cite(m.ended.as_ref().map(|f| &f.cite)),
-        val(&m.country),
-        val(&m.province),
-        val(&m.city),
-        location_source,
-        shown(&m.area_km2),
-        cite(m.area_km2.as_ref().map(|f| &f.cite)),
-        val(&m.agency),
-        cite(m.agency.as_ref().map(|f| &f.cite)),
-        m.programs
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-        val(&m.park),
-        val(&m.part_of),
-        val(&m.predecessor),
-        format!("{base_url}{}", e.url_path()),
-    ];
-    let mut out = row
-        .iter()
-        .map(|c| csv_field(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    out
-}
-
-/// A fact's value as text, or nothing.
-fn shown<T: std::fmt::Display>(f: &Option<Fact<T>>) -> String {
-    f.as_ref().map(|f| f.value.to_string()).unwrap_or_default()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// One document of the search index, which `static/search-index.js` sets
@@ -389,24 +460,37 @@ mod tests {
             json!({"id": "a", "aliases": [], "facts": [{"label": "x", "value": "1\n2"}]}),
             json!({"id": "b", "linked_from": [{"from": "a"}], "empty": {}}),
         ];
+        let license = License {
+            id: "CC-BY-4.0".into(),
+            title: "CC BY".into(),
+            url: "https://creativecommons.org/licenses/by/4.0/".into(),
+            notice: "Credit us.".into(),
+        };
         for n in [0, 1, 2] {
             let whole = json!({
                 "title": title,
                 "url": url,
+                "license": license,
                 "entries": records[..n],
+                "sources": records[..n],
             });
             let mut expected = serde_json::to_string_pretty(&whole).unwrap();
             expected.push('\n');
-            let pieces: Vec<String> = records[..n].iter().map(record_json).collect();
-            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            assert_eq!(atlas_json(title, url, &pieces), expected, "{n} records");
+            let pieces: Vec<Digested<String>> = records[..n]
+                .iter()
+                .map(|r| Digested::new(record_json(r)))
+                .collect();
+            let joined = object(&[
+                ("entries", array(&pieces)),
+                (
+                    "license",
+                    indent(&serde_json::to_string_pretty(&json!(license)).unwrap()),
+                ),
+                ("sources", array(&pieces)),
+                ("title", serde_json::to_string(title).unwrap()),
+                ("url", serde_json::to_string(url).unwrap()),
+            ]);
+            assert_eq!(joined, expected, "{n} records");
         }
-    }
-
-    #[test]
-    fn csv_quotes_when_needed() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 }

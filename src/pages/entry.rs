@@ -5,11 +5,12 @@
 use tera::Context;
 
 use super::{Depth, Made, PageConfig, base_context, render};
-use crate::entry::Head;
+use crate::entry::{Head, Kind};
 use crate::geo::Geo;
 use crate::memo::Memo;
 use crate::memo::{Digested, Query};
 use crate::prepare::Prepared;
+use crate::reference::{CITATION, Citation, CitationInput, Form};
 use crate::theme::Template;
 use crate::views::{Card, EntryView, SiteView};
 
@@ -25,6 +26,7 @@ pub struct EntryPage {
     pub prepared: Digested<Prepared>,
     pub card: Digested<Card>,
     pub location: Option<Digested<LocationView>>,
+    pub citation: Digested<Citation>,
 }
 
 /// Rendering an entry page.
@@ -58,7 +60,9 @@ impl Pages<'_> {
         prepared: &Digested<Prepared>,
     ) -> Digested<Made> {
         let card = self.cards[Depth::Two as usize][i].clone();
+        let citation = citation(self.memo, &self.config, self.geo, i, head);
         let input = EntryPage {
+            citation,
             template: self.template.clone(),
             site: self.site.clone(),
             config: self.config.clone(),
@@ -87,8 +91,7 @@ fn context(p: &EntryPage) -> Context {
         body: prepared.body.html.clone(),
         headings: prepared.body.headings.clone(),
         notes: prepared.notes.clone(),
-        cite_text: cite_text(config, e),
-        bibtex: bibtex(config, e),
+        citation: (*p.citation).clone(),
         edit_href: edit_href(config, e),
         updated: item
             .and_then(|m| m.updated)
@@ -117,40 +120,57 @@ pub fn edit_href(config: &PageConfig, e: &Head) -> String {
         .unwrap_or_default()
 }
 
-/// "Cite this entry" as text.
-fn cite_text(config: &PageConfig, e: &Head) -> String {
-    let updated = e
-        .item()
-        .and_then(|m| m.updated)
-        .map(|d| format!(" Last updated {d}."))
-        .unwrap_or_default();
-    format!(
-        "“{}.” In {}. {}{}.{}",
-        e.title(),
-        config.title,
-        config.base_url,
-        e.url_path(),
-        updated
-    )
+/// Entry `i`'s citation (`head` is its head).
+pub fn citation(
+    memo: &Memo,
+    config: &Digested<PageConfig>,
+    geo: &Geo,
+    i: usize,
+    head: &Digested<Head>,
+) -> Digested<Citation> {
+    let input = CitationInput {
+        config: config.clone(),
+        head: head.clone(),
+        site: geo.sites.get(&i).cloned(),
+    };
+    memo.get(&CITATION, &input)
 }
 
-/// "Cite this entry" as BibTeX.
-fn bibtex(config: &PageConfig, e: &Head) -> String {
-    let braces = |s: &str| s.replace(['{', '}'], "");
-    let mut out = format!(
-        "@misc{{atlas-{id},\n  title = {{{title}}},\n  howpublished = {{{site}}},\n  url = {{{url}{path}}},\n",
-        id = e.id,
-        title = braces(e.title()),
-        site = braces(&config.title),
-        url = config.base_url,
-        path = e.url_path(),
-    );
-    if let Some(d) = e.item().and_then(|m| m.updated) {
-        out.push_str(&format!(
-            "  year = {{{}}},\n  note = {{Last updated {d}}},\n",
-            d.year
-        ));
+/// What a citation file beside an entry's page reads.
+#[derive(Hash)]
+pub struct CiteFile {
+    pub citation: Digested<Citation>,
+    pub form: Form,
+}
+
+/// A citation file: `cite.bib`, `cite.ris` or `cite.json`.
+pub static CITE_FILE: Query<CiteFile, Made> = Query::new("citation file", |f| {
+    let mut text = f.form.of(&f.citation).to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
     }
-    out.push('}');
-    out
+    Ok(bytes::Bytes::from(text))
+});
+
+/// The citation files beside every entry page.
+pub fn plan<'a>(site: &'a super::Site<'a>) -> Vec<super::Job<'a>> {
+    let atlas = site.atlas;
+    Kind::ITEMS
+        .iter()
+        .flat_map(|&k| atlas.of_kind(k))
+        .flat_map(|i| {
+            let head = &atlas.entries[i];
+            Form::ALL.map(move |form| {
+                super::job_with(
+                    site.memo,
+                    format!("{}{}", head.url_path(), form.file()),
+                    &CITE_FILE,
+                    move || CiteFile {
+                        citation: citation(site.memo, &site.config, site.geo, i, head),
+                        form,
+                    },
+                )
+            })
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@
 //!
 //! | module | pages |
 //! |---|---|
-//! | [`entry`] | a page per park, program, lab and institution |
+//! | [`entry`] | a page per park, program, lab and institution; its citation files (`cite.bib`, `cite.ris`, `cite.json`) |
 //! | [`source`] | a page per source; the bibliography |
 //! | [`plain`] | a page per plain page (about, methodology) |
 //! | [`lists`] | the index of each kind; the taxonomies and their terms |
@@ -16,7 +16,7 @@
 //! | [`map`] | the map page; the locator maps; the static base maps |
 //! | [`timeline`] | the timeline of programs |
 //! | [`feeds`] | `atom.xml`, `sitemap.xml`, `robots.txt`, `404.html` |
-//! | [`downloads`] | `data/atlas.json`, `data/atlas.csv`, the search index, `data/sites.geojson` |
+//! | [`downloads`] | `data/`: the downloads page, `atlas.json`, `atlas.csv`, `facts.csv`, `sources.csv`, `datapackage.json`, `sites.geojson`; the search index |
 //! | [`statics`] | the theme's static files and the highlighting CSS |
 //!
 //! A module's `plan` lists its pages for a run as [`Job`]s; the pipeline
@@ -138,6 +138,8 @@ pub struct PageConfig {
     /// Prefix of a link to edit an entry's file.
     pub edit_url: Option<String>,
     pub labels: Taxonomies,
+    /// The licence of the atlas's data and text, if the site states one.
+    pub license: Option<crate::config::License>,
 }
 
 impl PageConfig {
@@ -209,8 +211,10 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     jobs.extend(plain::plan(site));
     jobs.extend(map::plan(site));
     jobs.extend(timeline::plan(site));
-    jobs.extend(feeds::plan(site, &jobs));
     jobs.extend(downloads::plan(site));
+    jobs.extend(entry::plan(site));
+    // Last: the sitemap lists every page planned before it.
+    jobs.extend(feeds::plan(site, &jobs));
     jobs.extend(statics::plan(site));
     jobs
 }
@@ -332,6 +336,8 @@ pub static SITE_VIEW: Query<SiteInput, SiteView> = Query::with_cutoff("site view
             .collect(),
         entry_count: items().map(|c| c.1).sum(),
         abroad_count: items().map(|c| c.2).sum(),
+        license: config.license.clone(),
+        data: link("data/"),
     }
 });
 

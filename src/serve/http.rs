@@ -84,6 +84,8 @@ pub fn content_type(path: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "txt" => "text/plain; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
+        "bib" => "application/x-bibtex; charset=utf-8",
+        "ris" => "application/x-research-info-systems; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",

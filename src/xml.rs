@@ -1,0 +1,97 @@
+//! The characters XML forbids, dropped from every markup file the site
+//! writes.
+//!
+//! XML 1.0 allows tab, line feed and carriage return of the C0 controls and
+//! neither U+FFFE nor U+FFFF; one such character anywhere makes a document
+//! ill-formed and a feed reader rejects the whole feed. Content can carry
+//! them where its source text does not show them (a YAML `"\0"` escape, a
+//! `\u0001` in a GeoJSON string), so they are removed at the one place
+//! every file leaves the pipeline ([`Guard`], a wrapper around the sink),
+//! by the file's extension: `.xml`, `.svg` and the HTML pages (whose inline
+//! SVG is XML too, and where HTML forbids the same controls). A new XML
+//! output cannot forget the rule: it never hands its bytes to the sink
+//! itself. Dropping is safe after rendering because none of these
+//! characters can be part of markup; JSON escapes them, and CSV cells drop
+//! them when written (`pages::downloads`).
+
+use bytes::Bytes;
+
+use crate::Sink;
+use crate::diag::Diagnostic;
+
+/// Whether XML 1.0 allows `c` in a document.
+pub fn allowed(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `text` without the characters XML forbids (borrowed when it has none).
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
+    }
+}
+
+/// Whether the file at `path` is markup (XML, SVG, HTML).
+pub fn is_markup(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "xml" | "svg" | "html" | "htm" | "xhtml" | "atom" | "rss"
+    )
+}
+
+/// Markup bytes without the characters XML forbids; the same bytes, not a
+/// copy, when there are none (the common case: a byte scan).
+pub fn clean_bytes(bytes: &Bytes) -> Bytes {
+    // Every forbidden character is a C0 control byte, or U+FFFE/U+FFFF
+    // (EF BF BE, EF BF BF in UTF-8).
+    let suspect = bytes
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if !suspect {
+        return bytes.clone();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => match clean(text) {
+            std::borrow::Cow::Borrowed(_) => bytes.clone(),
+            std::borrow::Cow::Owned(text) => Bytes::from(text),
+        },
+        // Not text: not ours to change.
+        Err(_) => bytes.clone(),
+    }
+}
+
+/// A sink that drops the characters XML forbids from markup files before
+/// handing every file on.
+pub struct Guard<'a>(pub &'a dyn Sink);
+
+impl Sink for Guard<'_> {
+    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
+        if is_markup(path) {
+            self.0.put(path, &clean_bytes(bytes))
+        } else {
+            self.0.put(path, bytes)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_are_dropped_and_others_kept() {
+        let text = "a\0b\u{1}c\u{b}d\u{c}e\u{1f}f\u{fffe}g\u{ffff}h\ti\nj\rk\u{7f}l\u{fffd}m中";
+        assert_eq!(clean(text), "abcdefgh\ti\nj\rk\u{7f}l\u{fffd}m中");
+        let clean_text = Bytes::from_static("<p>ok ﻿ 中</p>".as_bytes());
+        assert_eq!(clean_bytes(&clean_text).as_ptr(), clean_text.as_ptr());
+        assert_eq!(
+            clean_bytes(&Bytes::from("<t>a\0b</t>")),
+            Bytes::from("<t>ab</t>")
+        );
+        assert!(is_markup("atom.xml") && is_markup("static/map-china.svg"));
+        assert!(is_markup("parks/x/index.html") && !is_markup("data/atlas.csv"));
+    }
+}
