@@ -890,7 +890,8 @@ impl Renderer<'_, '_> {
     fn end(&mut self, tag: &TagEnd) {
         match tag {
             TagEnd::HtmlBlock => {
-                if self.html_block.take() == Some(true) {
+                let opened = self.html_block.take() == Some(true);
+                if opened {
                     self.out.push_str("</p>\n");
                 }
             }
