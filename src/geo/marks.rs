@@ -97,10 +97,17 @@ pub fn map_with_marks(
         }
         Detail::Overview { more } => {
             let points: Vec<(f64, f64)> = shown.iter().map(|(_, p)| *p).collect();
-            for (k, &width) in LEVEL_WIDTHS.iter().enumerate() {
+            // Each level's clusters in parallel (a large atlas has thousands
+            // of sites), drawn in order.
+            use rayon::prelude::*;
+            let levels: Vec<Vec<Cluster>> = LEVEL_WIDTHS
+                .par_iter()
+                .map(|&width| clusters(&points, GAP * Pen::new(&f, width).scale))
+                .collect();
+            for (k, (&width, level)) in LEVEL_WIDTHS.iter().zip(levels).enumerate() {
                 let pen = Pen::new(&f, width);
                 let _ = write!(out, "<g class=\"level level-{k}\">");
-                for c in clusters(&points, GAP * pen.scale) {
+                for c in level {
                     if let [one] = c.members[..] {
                         pen.mark(&mut out, shown[one].0, shown[one].1);
                     } else {
@@ -146,16 +153,55 @@ struct Cluster {
 /// leader follows the nearest one. Clusters come top to bottom, then left
 /// to right, the order a keyboard visits them.
 fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
-    let dist = |a: usize, b: usize| (points[a].0 - points[b].0).hypot(points[a].1 - points[b].1);
+    // Squared distances against the squared gap: the same order, without
+    // a square root per pair.
+    let dist = |a: usize, b: usize| {
+        let (dx, dy) = (points[a].0 - points[b].0, points[a].1 - points[b].1);
+        dx * dx + dy * dy
+    };
+    let within = gap * gap;
+    // Points within `gap` of each other lie in the same or neighbouring
+    // cells of a grid `gap` wide, so each point is compared with those
+    // only: linear in the points for any spread, not quadratic.
+    let cell = |i: usize| {
+        (
+            (points[i].0 / gap).floor() as i64,
+            (points[i].1 / gap).floor() as i64,
+        )
+    };
+    let near = |grid: &std::collections::HashMap<(i64, i64), Vec<usize>>, i: usize| {
+        let (cx, cy) = cell(i);
+        let mut found: Vec<usize> = Vec::new();
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                if let Some(list) = grid.get(&(cx + dx, cy + dy)) {
+                    found.extend(list.iter().copied().filter(|&j| dist(i, j) < within));
+                }
+            }
+        }
+        found
+    };
     let n = points.len();
-    let crowd: Vec<usize> = (0..n)
-        .map(|i| (0..n).filter(|&j| dist(i, j) < gap).count())
-        .collect();
+    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
+    for i in 0..n {
+        grid.entry(cell(i)).or_default().push(i);
+    }
+    let crowd: Vec<usize> = (0..n).map(|i| near(&grid, i).len()).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| crowd[b].cmp(&crowd[a]).then(a.cmp(&b)));
     let mut leaders: Vec<usize> = Vec::new();
+    // Leaders by cell, as indexes into `leaders`.
+    let mut led: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
     for i in order {
-        if leaders.iter().all(|&l| dist(l, i) >= gap) {
+        let (cx, cy) = cell(i);
+        let free = (-1..=1).all(|dx| {
+            (-1..=1).all(|dy| {
+                led.get(&(cx + dx, cy + dy))
+                    .is_none_or(|ls| ls.iter().all(|&l| dist(leaders[l], i) >= within))
+            })
+        });
+        if free {
+            led.entry((cx, cy)).or_default().push(leaders.len());
             leaders.push(i);
         }
     }
@@ -168,10 +214,22 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
         })
         .collect();
     for i in 0..n {
-        let nearest = (0..leaders.len())
-            .min_by(|&a, &b| dist(leaders[a], i).total_cmp(&dist(leaders[b], i)))
-            .expect("every point leads or follows");
-        cs[nearest].members.push(i);
+        // Some leader stands within `gap` (a point that leads, at 0), so
+        // the nearest is in a neighbouring cell; ties go to the first.
+        let (cx, cy) = cell(i);
+        let mut nearest: Option<(f64, usize)> = None;
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &l in led.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                    let d = dist(leaders[l], i);
+                    if nearest.is_none_or(|(bd, bl)| d.total_cmp(&bd).then(l.cmp(&bl)).is_lt()) {
+                        nearest = Some((d, l));
+                    }
+                }
+            }
+        }
+        let (_, l) = nearest.expect("every point leads or follows");
+        cs[l].members.push(i);
     }
     cs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     cs
@@ -384,6 +442,71 @@ pub fn legend(kinds: &[&str], clusters: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The clustering as first written: every point against every other.
+    fn clusters_by_brute_force(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
+        let dist = |a: usize, b: usize| {
+            let (dx, dy) = (points[a].0 - points[b].0, points[a].1 - points[b].1);
+            dx * dx + dy * dy
+        };
+        let gap = gap * gap;
+        let n = points.len();
+        let crowd: Vec<usize> = (0..n)
+            .map(|i| (0..n).filter(|&j| dist(i, j) < gap).count())
+            .collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| crowd[b].cmp(&crowd[a]).then(a.cmp(&b)));
+        let mut leaders: Vec<usize> = Vec::new();
+        for i in order {
+            if leaders.iter().all(|&l| dist(l, i) >= gap) {
+                leaders.push(i);
+            }
+        }
+        let mut cs: Vec<Cluster> = leaders
+            .iter()
+            .map(|&l| Cluster {
+                members: Vec::new(),
+                x: points[l].0,
+                y: points[l].1,
+            })
+            .collect();
+        for i in 0..n {
+            let nearest = (0..leaders.len())
+                .min_by(|&a, &b| dist(leaders[a], i).total_cmp(&dist(leaders[b], i)))
+                .unwrap();
+            cs[nearest].members.push(i);
+        }
+        cs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        cs
+    }
+
+    #[test]
+    fn the_grid_clusters_as_comparing_every_pair_does() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f64 / 10.0
+        };
+        for (n, gap) in [(50, 30.0), (400, 24.0), (1000, 60.0), (300, 7.5)] {
+            // Crowds and strays, some on cell borders.
+            let points: Vec<(f64, f64)> = (0..n)
+                .map(|i| match i % 3 {
+                    0 => (next() / 20.0 + 100.0, next() / 20.0 + 200.0),
+                    1 => ((next() / gap).round() * gap, next()),
+                    _ => (next(), next()),
+                })
+                .collect();
+            let grid = clusters(&points, gap);
+            let brute = clusters_by_brute_force(&points, gap);
+            assert_eq!(grid.len(), brute.len(), "{n} points, gap {gap}");
+            for (a, b) in grid.iter().zip(&brute) {
+                assert_eq!(a.members, b.members);
+                assert_eq!((a.x, a.y), (b.x, b.y));
+            }
+        }
+    }
 
     #[test]
     fn close_points_cluster_and_far_ones_do_not() {

@@ -128,8 +128,9 @@ pub struct MarksInput {
 
 /// Every view with all marks.
 pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures", |input| {
+    use rayon::prelude::*;
     VIEWS
-        .iter()
+        .par_iter()
         .map(|v| {
             let shown: Vec<Mark> = input
                 .marks
