@@ -77,8 +77,8 @@ fn main() -> ExitCode {
         Some("__floor") => return floor(Path::new(&args[2]), Path::new(&args[3])),
         _ => {}
     }
-    let sizes = env_list("ATLAS_BENCH_N", "1000,10000");
-    let runs = env_list("ATLAS_BENCH_RUNS", "5")
+    let sizes = corpus::env_list("ATLAS_BENCH_N", "1000,10000");
+    let runs = corpus::env_list("ATLAS_BENCH_RUNS", "5")
         .first()
         .copied()
         .unwrap_or(5);
@@ -480,14 +480,6 @@ fn secs(s: f64) -> String {
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
-}
-
-fn env_list(name: &str, default: &str) -> Vec<usize> {
-    std::env::var(name)
-        .unwrap_or_else(|_| default.into())
-        .split(',')
-        .filter_map(|s| s.trim().replace('_', "").parse().ok())
-        .collect()
 }
 
 /// Files and bytes under `dir`.

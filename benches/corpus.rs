@@ -83,21 +83,26 @@ impl Shape {
     }
 }
 
-/// A tiny xorshift generator: deterministic and dependency-free.
-struct Rng(u64);
+/// A tiny xorshift generator: deterministic and dependency-free, so the
+/// same seed gives the same corpus (and the same edit sequence in the
+/// randomized serve test) on every machine. The seed must not be 0.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.bits() % n.max(1) as u64) as usize
     }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
+    /// One of `items`, which must not be empty.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
     }
 }
 
@@ -567,4 +572,14 @@ fn sites(shape: &Shape, rng: &mut Rng) -> String {
         "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
         features.join(",\n")
     )
+}
+
+/// The comma-separated numbers in the environment variable `name` (`_` as
+/// thousands separator allowed, e.g. `10_000`), or in `default` when unset.
+pub fn env_list(name: &str, default: &str) -> Vec<usize> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .filter_map(|s| s.trim().replace('_', "").parse().ok())
+        .collect()
 }

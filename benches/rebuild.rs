@@ -30,17 +30,9 @@ use std::path::Path;
 use http::{Events, get};
 use std::time::{Duration, Instant};
 
-fn env_list(name: &str, default: &str) -> Vec<usize> {
-    std::env::var(name)
-        .unwrap_or_else(|_| default.into())
-        .split(',')
-        .filter_map(|s| s.trim().replace('_', "").parse().ok())
-        .collect()
-}
-
 fn main() {
-    let sizes = env_list("ATLAS_BENCH_N", "10000");
-    let edits = env_list("ATLAS_BENCH_EDITS", "5")
+    let sizes = corpus::env_list("ATLAS_BENCH_N", "10000");
+    let edits = corpus::env_list("ATLAS_BENCH_EDITS", "5")
         .first()
         .copied()
         .unwrap_or(5)

@@ -1,17 +1,7 @@
 //! The binary: exit codes and the `new` command.
 
 mod common;
-use common::{Site, park};
-use std::process::Command;
-
-fn atlas(root: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_atlas"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{Site, atlas, park};
 
 #[test]
 fn exit_codes() {

@@ -9,16 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::tree::{Node, all, tree};
-use common::{Site, park};
-
-fn atlas(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_atlas"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{Site, atlas, park};
 
 fn mkfifo(path: &Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -5,6 +5,7 @@
 mod common;
 #[path = "../benches/corpus.rs"]
 mod corpus;
+use corpus::Rng;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -171,26 +172,6 @@ fn an_edit_makes_again_only_what_it_touches() {
     edit(root, "atlas.toml", "Synthetic Atlas", "Synthetic Atlas Two");
     let r = rebuild(root, &mut session, "config edit");
     assert!(r.stats.made("entry page") >= pages, "{:?}", r.stats);
-}
-
-/// A deterministic random source (xorshift), seeded from the environment
-/// (`ATLAS_TEST_SEED`) or a fixed default, printed so a failure can be
-/// replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
 }
 
 /// The entry files of the project, by path relative to the root.

@@ -10,6 +10,16 @@ pub const CONFIG: &str = "title = \"Test Atlas\"\nbase_url = \"https://example.o
 
 pub const SOURCE: &str = "---\ntitle: A Report\nshort: Doe 2020\nkind: report\nyear: 2020\nsummary: A report.\n---\nA report [@doe-2020, §1].\n";
 
+/// Runs the `atlas` binary with `--root <root>` and `args`, and waits for it.
+pub fn atlas(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_atlas"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A fixture site in a temporary folder.
 pub struct Site {
     pub dir: tempfile::TempDir,
