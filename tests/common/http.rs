@@ -85,7 +85,6 @@ impl Events {
     /// The next event, if one arrives within `wait`.
     pub fn next_within(&mut self, wait: Duration) -> Option<String> {
         let deadline = Instant::now() + wait;
-        let mut buf = [0u8; 8192];
         loop {
             if let Some(end) = self.seen.find("\n\n") {
                 let event: String = self.seen.drain(..end + 2).collect();
@@ -97,16 +96,7 @@ impl Events {
             if Instant::now() >= deadline {
                 return None;
             }
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
-                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(e) => panic!("event stream: {e}"),
-            }
+            self.read_more();
         }
     }
 
@@ -122,10 +112,25 @@ impl Events {
         last
     }
 
+    /// Reads what the stream has (or nothing, after its read timeout) into
+    /// `seen`. Panics when the stream is closed or fails.
+    fn read_more(&mut self) {
+        let mut buf = [0u8; 8192];
+        match self.stream.read(&mut buf) {
+            Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
+            Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("event stream: {e}"),
+        }
+    }
+
     /// Reads until an event containing `needle` arrives; returns that event.
     pub fn wait_for(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
-        let mut buf = [0u8; 8192];
         loop {
             if let Some(at) = self.seen.find(needle) {
                 let start = self.seen[..at].rfind("\n\n").map_or(0, |i| i + 2);
@@ -141,16 +146,7 @@ impl Events {
                 "no `{needle}` on the event stream; got:\n{}",
                 self.seen
             );
-            match self.stream.read(&mut buf) {
-                Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
-                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(e) => panic!("event stream: {e}"),
-            }
+            self.read_more();
         }
     }
 }
