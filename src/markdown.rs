@@ -221,7 +221,7 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
 }
 
 /// `text` with every group replaced by its placeholder (the same length).
-fn mask(text: &str, groups: &[Group]) -> String {
+pub(crate) fn mask(text: &str, groups: &[Group]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (k, g) in groups.iter().enumerate() {
