@@ -457,3 +457,16 @@ fn headings_named_like_notes_get_ids_of_their_own() {
     }
     common::assert_unique_ids("parks/p/index.html", &html);
 }
+
+#[test]
+fn a_footnote_of_several_blocks_keeps_them_whole() {
+    let s = site(
+        "Text [@doe-2020, §1].[^n]\n\n[^n]: First paragraph.\n\n    Second paragraph.\n\n    ```\n    code\n    ```\n",
+    );
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<span class=\"note-text\"><p>First paragraph.</p>\n<p>Second paragraph.</p>\n<pre class=\"code\"><code>code\n</code></pre></span>"),
+        "{html}"
+    );
+}
