@@ -5,7 +5,7 @@
 //!
 //! Asserts: no panic; every group and every error lies inside the text, on
 //! character boundaries, in order and apart; a group is `[@...]`; masking
-//! keeps every offset; each parsed reference's id and quote are the text
+//! keeps every offset and leaves one placeholder per group, no other; each parsed reference's id and quote are the text
 //! at their spans; every error's span lies inside the text.
 #![no_main]
 
@@ -48,18 +48,43 @@ fuzz_target!(|data: &[u8]| {
     }
     let masked = atlas::fuzzing::mask(text, &groups);
     assert_eq!(masked.len(), text.len(), "masking moved the text");
+    // Outside the groups the text is as written, but for placeholder
+    // characters of its own (an error), which are masked as something else.
+    let outside = |part: &str| -> String {
+        part.chars()
+            .map(|c| {
+                if atlas_fuzz::is_placeholder(c) {
+                    "\u{FFFD}x".to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
     let mut at = 0;
     for g in &groups {
         let r = g.range.clone();
         assert!(masked.is_char_boundary(r.start) && masked.is_char_boundary(r.end));
         assert_eq!(
             masked[at..r.start],
-            text[at..r.start],
+            outside(&text[at..r.start]),
             "masking changed the text"
         );
         at = r.end;
     }
-    assert_eq!(masked[at..], text[at..], "masking changed the text");
+    assert_eq!(
+        masked[at..],
+        outside(&text[at..]),
+        "masking changed the text"
+    );
+    assert_eq!(
+        masked
+            .chars()
+            .filter(|&c| atlas_fuzz::is_placeholder(c))
+            .count(),
+        groups.len(),
+        "one placeholder per group"
+    );
     // A fact's `cite:` value: the same syntax, `@` optional.
     let _ = atlas::cite::count_refs(text);
     match atlas::cite::parse_group(text, 0, false) {

@@ -23,8 +23,11 @@ pub fn assert_located(d: &Diagnostic, path: &str, text: &str) {
         loc.line,
         lines.len()
     );
-    let line = lines[loc.line - 1].trim_end_matches('\r');
-    let chars = line.chars().count();
+    // A carriage return is a column (as JSON parsers count it), though
+    // not shown at the end of a line.
+    let raw = lines[loc.line - 1];
+    let line = raw.trim_end_matches('\r');
+    let chars = raw.chars().count();
     assert!(
         loc.col >= 1 && loc.col <= chars + 1,
         "column {} of a line of {chars} characters:\n{shown}",
