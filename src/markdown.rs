@@ -1430,7 +1430,13 @@ impl Renderer<'_, '_> {
         let outer = self.link_marks.replace(String::new());
         self.run(events, inner);
         let marks = std::mem::replace(&mut self.link_marks, outer).unwrap_or_default();
-        if !marks.is_empty() && self.out[text_start..].trim().is_empty() {
+        // (A mark takes the spaces before it, which may reach back past the
+        // start of the text.)
+        let no_words = self
+            .out
+            .get(text_start..)
+            .is_none_or(|t| t.trim().is_empty());
+        if !marks.is_empty() && no_words {
             let d = self
                 .error(range.clone(), "a link's text is only a citation or a note mark".into())
                 .label("the link would have no words")

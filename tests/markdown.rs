@@ -468,3 +468,73 @@ fn a_footnote_of_several_blocks_keeps_them_whole() {
         "{html}"
     );
 }
+
+#[test]
+fn text_after_an_html_comment_and_after_an_empty_comment_is_shown() {
+    let s =
+        site("<!-- hidden --> shown after\n\n<!-->\n\n<div>kept</div>\n\nText [@doe-2020, §1].\n");
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let body = main_of(&html);
+    assert!(body.contains("shown after"), "{body}");
+    assert!(!body.contains("hidden"), "{body}");
+    assert!(body.contains("&lt;div&gt;kept&lt;/div&gt;"), "{body}");
+    let out = r.diagnostics.render();
+    assert!(
+        out.contains("warning: raw HTML is shown as text\n  --> content/parks/p.md:10:1"),
+        "{out}"
+    );
+    assert_eq!(out.matches("raw HTML is shown as text").count(), 1, "{out}");
+}
+
+#[test]
+fn a_heading_id_with_a_control_character_is_made_from_its_words() {
+    let s = site("## Intro {#a\u{1}b}\n\nText [@doe-2020, §1].\n");
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(html.contains("<h2 id=\"intro\">"), "{html}");
+    assert!(
+        r.diagnostics.render().contains(
+            "holds spaces, quotes or control characters; made from the heading's words instead"
+        ),
+        "{}",
+        r.diagnostics.render()
+    );
+}
+
+#[test]
+fn code_is_searched_as_written() {
+    let s = site("Text [@doe-2020, §1] and `[@smith-2021, §2]` in code.\n");
+    s.build_ok();
+    let index = s.read("static/search-index.js");
+    assert!(index.contains("[@smith-2021, §2]"), "{index}");
+    assert!(
+        !index.contains('\u{f0001}') && !index.contains('\u{f0000}'),
+        "{index}"
+    );
+}
+
+#[test]
+fn a_dropped_link_whose_text_is_only_a_citation_is_an_error() {
+    // The link is dropped (its scheme), and the mark takes the space before it.
+    let s = site("Text [ [@doe-2020, §1]](javascript:x) and more [@doe-2020, §2].\n");
+    let out = s.check();
+    assert!(
+        out.contains("error: a link's text is only a citation or a note mark"),
+        "{out}"
+    );
+    assert!(out.contains("unsafe link dropped"), "{out}");
+}
+
+#[test]
+fn an_autolink_in_a_links_text_is_its_text() {
+    let s =
+        site("See [the <https://example.org/x> page](https://example.org/y) [@doe-2020, §1].\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        main_of(&html)
+            .contains("<a href=\"https://example.org/y\">the https://example.org/x page</a>"),
+        "{html}"
+    );
+}
