@@ -103,16 +103,17 @@ fuzz_target!(|data: &[u8]| {
     // last column (each reported), a link reference definition.
     let left_out = body.contains("<!--")
         || r.diagnostics.iter().any(|d| {
-            d.message.ends_with("is never referred to")
-                || d.message.ends_with("this definition is ignored")
-                || d.message.ends_with("the cells past the last are not shown")
-                || d.message.starts_with("heading attribute")
-                || d.message.ends_with("code fence's line is not shown")
+            // (A message quoting a long text is cut: its start is matched.)
+            [
+                "footnote `",
+                "this row has ",
+                "heading attribute",
+                "a citation on a code fence",
+            ]
+            .iter()
+            .any(|m| d.message.starts_with(m))
         })
-        || body.lines().any(|l| {
-            let l = l.trim_start_matches([' ', '>']);
-            l.starts_with('[') && !l.starts_with("[^") && l.contains("]:")
-        });
+        || has_reference_definitions(body);
     if left_out {
         return;
     }
@@ -125,9 +126,20 @@ fuzz_target!(|data: &[u8]| {
     let (groups, _) = atlas::markdown::scan_citations(body);
     assert!(
         cite_marks + literal >= groups.len(),
-        "{} citations written, {cite_marks} note marks and {literal} shown as written:\n{}\ntext: {:?}",
+        "{} citations written, {cite_marks} note marks and {literal} shown as written:\n{}\n{:#?}",
         groups.len(),
         r.html,
-        page.text
+        r.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
 });
+
+/// Whether the body defines a link reference (`[x]: https://...`), as the
+/// renderer's parser reads it: one nobody uses is left out without a word,
+/// as Markdown has it.
+fn has_reference_definitions(body: &str) -> bool {
+    let (groups, _) = atlas::markdown::scan_citations(body);
+    let masked = atlas::fuzzing::mask(body, &groups);
+    let mut parser = pulldown_cmark::Parser::new_ext(&masked, atlas::markdown::OPTIONS);
+    for _ in parser.by_ref() {}
+    parser.reference_definitions().iter().next().is_some()
+}
