@@ -58,7 +58,9 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
         message: message.into(),
         hint: hint.into(),
     };
-    let whole = base + lead..base + lead + trimmed.len().max(1);
+    // An empty part is pointed at where it stands (a diagnostic shows a
+    // caret there), never past the text.
+    let whole = base + lead..base + lead + trimmed.len();
     let (rest, id_start) = match trimmed.strip_prefix('@') {
         Some(r) => (r, base + lead + 1),
         None if at_required => {
@@ -96,7 +98,7 @@ fn parse_one(part: &str, base: usize, at_required: bool) -> Result<CiteRef, Cite
     let Some(tail) = after.strip_prefix(',') else {
         let at = id_span.end;
         return Err(err(
-            at..at + after.len().max(1),
+            at..at + after.len(),
             "expected `,` after the source id",
             "a locator follows a comma: `[@source-id, §3]`",
         ));
@@ -399,6 +401,14 @@ mod tests {
             "citation without a source id"
         );
         assert!(parse_group("@a, §1; b, §2", 0, true).is_err());
+    }
+
+    #[test]
+    fn an_error_points_inside_the_text_even_at_an_empty_part() {
+        for (text, span) in [("", 0..0), ("@a;", 3..3), ("  ", 2..2), ("@a x", 2..4)] {
+            let e = parse_group(text, 0, false).unwrap_err();
+            assert_eq!(e.span, span, "{text:?}: {}", e.message);
+        }
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub mod dataset;
 pub mod diag;
 pub mod entry;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod geo;
 pub mod graph;
 pub mod highlight;

@@ -21,6 +21,7 @@
 //! 5. code blocks are highlighted; raw HTML is escaped unless allowed;
 //!    GitHub-style alerts (`> [!NOTE]`) are the atlas's own notes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -139,6 +140,12 @@ pub struct GroupError {
 const PLACEHOLDER: u32 = 0xF0000;
 /// The most citation groups one text may hold.
 pub const MAX_GROUPS: usize = 0xFFFD;
+/// The shortest citation group: as long as its placeholder character
+/// (`[@a]`); `[@]` is an error.
+const MIN_GROUP: usize = 4;
+/// What stands in the masked text for a placeholder character the author
+/// wrote (an error, see [`reserved_chars`]): as many bytes, and no placeholder.
+const RESERVED_STAND_IN: &str = "\u{FFFD}x";
 
 /// Finds the citation groups of a Markdown text: `[@` up to its matching
 /// `]`, unless escaped (`\[@`), the text of a link (`[@x](...)`,
@@ -204,6 +211,13 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
                 message: "a citation cannot hold brackets (a footnote or another citation)",
                 hint: "put a footnote after the citation: `[@source-id, §1][^note]`",
             });
+        } else if end - start < MIN_GROUP && !matches!(bytes.get(end), Some(b'(' | b'[')) {
+            // `[@]`: shorter than its placeholder would be.
+            errors.push(GroupError {
+                range: start..end,
+                message: "citation without a source id",
+                hint: "write `[@source-id, locator]`",
+            });
         } else if !matches!(bytes.get(end), Some(b'(' | b'[')) {
             groups.push(Group { range: start..end });
         }
@@ -220,12 +234,23 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
     (groups, errors)
 }
 
-/// `text` with every group replaced by its placeholder (the same length).
-fn mask(text: &str, groups: &[Group]) -> String {
+/// `text` with every group replaced by its placeholder (the same length),
+/// and every placeholder character the text itself holds by a stand-in of
+/// the same length, so no character but a group's reads as one.
+pub(crate) fn mask(text: &str, groups: &[Group]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
+    let unmasked = |out: &mut String, part: &str| {
+        let mut rest = part;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_reserved(c)) {
+            out.push_str(&rest[..i]);
+            out.push_str(RESERVED_STAND_IN);
+            rest = &rest[i + c.len_utf8()..];
+        }
+        out.push_str(rest);
+    };
     for (k, g) in groups.iter().enumerate() {
-        out.push_str(&text[at..g.range.start]);
+        unmasked(&mut out, &text[at..g.range.start]);
         let c = char::from_u32(PLACEHOLDER + k as u32).expect("a private-use character");
         out.push(c);
         for _ in c.len_utf8()..g.range.len() {
@@ -233,8 +258,24 @@ fn mask(text: &str, groups: &[Group]) -> String {
         }
         at = g.range.end;
     }
-    out.push_str(&text[at..]);
+    unmasked(&mut out, &text[at..]);
     out
+}
+
+/// Whether `c` is in the range of placeholder characters (Unicode's
+/// supplementary private use area A, U+F0000 to U+FFFFD).
+fn is_reserved(c: char) -> bool {
+    (PLACEHOLDER..=0xFFFFD).contains(&(c as u32))
+}
+
+/// Where a text holds a placeholder character of its own: the renderer
+/// cannot tell it from a citation's, so each is an error (and is masked
+/// as something else).
+pub fn reserved_chars(text: &str) -> Vec<Range<usize>> {
+    text.char_indices()
+        .filter(|&(_, c)| is_reserved(c))
+        .map(|(i, c)| i..i + c.len_utf8())
+        .collect()
 }
 
 /// The group whose placeholder `c` is, if it is one.
@@ -250,6 +291,8 @@ fn placeholder(c: char) -> Option<usize> {
 pub struct Ids<'a> {
     reserved: &'a BTreeSet<String>,
     used: std::collections::HashSet<String>,
+    /// The next number to try for each name already taken.
+    next: HashMap<String, usize>,
 }
 
 impl<'a> Ids<'a> {
@@ -257,6 +300,7 @@ impl<'a> Ids<'a> {
         Ids {
             reserved,
             used: Default::default(),
+            next: Default::default(),
         }
     }
 
@@ -265,15 +309,28 @@ impl<'a> Ids<'a> {
         self.reserved.contains(id) || crate::cite::is_note_id(id)
     }
 
-    /// A unique id from `wanted`: as it is if free, else numbered.
+    /// A unique id from `wanted`: as it is if free, else numbered
+    /// (`main-1`, `main-2`). A name whose numbered forms are the notes' ids
+    /// (`note` → `note-1`, `ref-2` → `ref-2-1`) is numbered apart
+    /// (`note-h1`), so every name finds a free id.
     pub fn allot(&mut self, wanted: &str) -> String {
-        let mut id = wanted.to_string();
-        let mut n = 1;
-        while self.is_reserved(&id) || !self.used.insert(id.clone()) {
-            id = format!("{wanted}-{n}");
-            n += 1;
+        if !self.is_reserved(wanted) && self.used.insert(wanted.to_string()) {
+            return wanted.to_string();
         }
-        id
+        let sep = if crate::cite::is_note_id(&format!("{wanted}-1")) {
+            "-h"
+        } else {
+            "-"
+        };
+        let mut n = self.next.get(wanted).copied().unwrap_or(1);
+        loop {
+            let id = format!("{wanted}{sep}{n}");
+            n += 1;
+            if !self.is_reserved(&id) && self.used.insert(id.clone()) {
+                self.next.insert(wanted.to_string(), n);
+                return id;
+            }
+        }
     }
 }
 
@@ -297,7 +354,7 @@ pub fn anchors(body: &str, reserved: &BTreeSet<String>) -> Vec<String> {
         .into_offset_iter()
         .collect();
     let mut ids = Ids::new(reserved);
-    heading_ids(&events, &groups, &mut ids, &mut |_, _| {})
+    heading_ids(&events, (&groups, body), &mut ids, &mut |_, _| {})
         .into_values()
         .collect()
 }
@@ -307,7 +364,7 @@ pub fn anchors(body: &str, reserved: &BTreeSet<String>) -> Vec<String> {
 /// note mark's). `report` hears of dropped attributes and renamed ids.
 fn heading_ids(
     events: &[(Event, Range<usize>)],
-    groups: &[Group],
+    (groups, body): (&[Group], &str),
     ids: &mut Ids,
     report: &mut dyn FnMut(Range<usize>, String),
 ) -> BTreeMap<usize, String> {
@@ -318,12 +375,17 @@ fn heading_ids(
         };
         let words = heading_words(&events[k + 1..], groups);
         let wanted = match id {
-            Some(custom) if !custom.is_empty() => custom.to_string(),
+            Some(custom) if !custom.is_empty() => restore(custom, groups, body).into_owned(),
             _ => slugify(&words),
         };
         let id_ok = |s: &str| {
-            !s.chars()
-                .any(|c| c.is_whitespace() || c == '"' || c == '\'')
+            !s.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || c == '"'
+                    || c == '\''
+                    || !crate::xml::allowed(c)
+            })
         };
         let wanted = if id_ok(&wanted) {
             wanted
@@ -331,7 +393,7 @@ fn heading_ids(
             report(
                 range.clone(),
                 format!(
-                    "heading id `{wanted}` holds spaces or quotes; made from the heading's words instead"
+                    "heading id `{wanted}` holds spaces, quotes or control characters; made from the heading's words instead"
                 ),
             );
             slugify(&words)
@@ -367,6 +429,20 @@ fn heading_words(events: &[(Event, Range<usize>)], groups: &[Group]) -> String {
         }
     }
     words
+}
+
+/// `t` (from the masked `body`) as written: each placeholder put back to
+/// the citation group it stands for.
+fn restore<'t>(t: &'t str, groups: &[Group], body: &str) -> Cow<'t, str> {
+    if !t.chars().any(|c| placeholder(c).is_some()) {
+        return Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len());
+    split_placeholders(t, groups, |piece| match piece {
+        Piece::Text(s) => out.push_str(s),
+        Piece::Group(k) => out.push_str(groups.get(k).map_or("", |g| &body[g.range.clone()])),
+    });
+    Cow::Owned(out)
 }
 
 /// A run of text, or a citation group's placeholder.
@@ -422,6 +498,19 @@ pub fn render_body(
                 .hint(e.hint),
         );
     }
+    for at in reserved_chars(body) {
+        let c = body[at.clone()].chars().next().unwrap_or_default();
+        diags.push(
+            Diagnostic::error(format!(
+                "the character U+{:04X} cannot stand in the text",
+                u32::from(c)
+            ))
+            .at(entry.path(), &entry.text, base + at.start..base + at.end)
+            .label("a private-use character atlas reserves")
+            .hint("atlas marks citations with the characters U+F0000 to U+FFFFD while it renders a text; remove it"),
+        );
+    }
+    let first_diag = diags.len();
     let masked = mask(body, &groups);
     let mut broken: Vec<(Range<usize>, String, LinkType)> = Vec::new();
     let mut callback = |link: BrokenLink<'_>| {
@@ -443,6 +532,7 @@ pub fn render_body(
         diags,
         base,
         body,
+        masked: &masked,
         groups: &groups,
         out: String::with_capacity(body.len() * 2),
         ids: Ids::new(links.reserved),
@@ -456,20 +546,36 @@ pub fn render_body(
         text_chars: 0,
         in_html_comment: false,
         html_block: None,
+        link_marks: None,
     };
     r.report_broken(&broken);
     r.report_undefined_footnotes(&events);
     let mut renamed = Vec::new();
-    r.heading_ids = heading_ids(&events, &groups, &mut r.ids, &mut |range, message| {
-        renamed.push((range, message))
-    });
+    r.heading_ids = heading_ids(
+        &events,
+        (&groups, body),
+        &mut r.ids,
+        &mut |range, message| renamed.push((range, message)),
+    );
     for (range, message) in renamed {
         let d = r.warning(range, message);
         r.diags.push(d);
     }
     r.collect_definitions(&events);
-    r.run(&events);
+    r.run(&events, 0..events.len());
     r.footnotes(&events);
+    // A message quoting the text (a footnote label, a link reference, an
+    // id) quotes it as written.
+    for d in &mut r.diags[first_diag..] {
+        for s in [Some(&mut d.message), d.label.as_mut(), d.hint.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if let Cow::Owned(restored) = restore(s, &groups, body) {
+                *s = restored;
+            }
+        }
+    }
     let Renderer {
         mut out_body,
         out,
@@ -497,6 +603,8 @@ struct Renderer<'a, 'b> {
     base: usize,
     /// The body as written (the events come from its masked copy).
     body: &'a str,
+    /// The body as pulldown-cmark reads it: citations masked.
+    masked: &'a str,
     groups: &'a [Group],
     out: String,
     ids: Ids<'b>,
@@ -518,6 +626,8 @@ struct Renderer<'a, 'b> {
     in_html_comment: bool,
     /// Inside an HTML block shown as text: whether its paragraph is open.
     html_block: Option<bool>,
+    /// Inside a link's text: the note marks that follow the link.
+    link_marks: Option<String>,
 }
 
 impl Renderer<'_, '_> {
@@ -548,14 +658,37 @@ impl Renderer<'_, '_> {
             self.out.push_str(&raw);
             return;
         }
-        let trimmed = raw.trim();
-        if self.in_html_comment || trimmed.starts_with("<!--") {
-            let starts = if self.in_html_comment {
-                0
+        // Comments are left out, wherever they start and end (a comment may
+        // run over several lines, and text may follow it on its line).
+        let mut shown = String::new();
+        let mut rest = raw.as_str();
+        while !rest.is_empty() {
+            if self.in_html_comment {
+                // `<!-->` and `<!--->` are whole (empty) comments.
+                let close = if rest.starts_with('>') {
+                    Some((0, 1))
+                } else if rest.starts_with("->") {
+                    Some((0, 2))
+                } else {
+                    rest.find("-->").map(|i| (i, 3))
+                };
+                match close {
+                    Some((i, len)) => {
+                        rest = &rest[i + len..];
+                        self.in_html_comment = false;
+                    }
+                    None => rest = "",
+                }
+            } else if let Some(i) = rest.find("<!--") {
+                shown.push_str(&rest[..i]);
+                rest = &rest[i + 4..];
+                self.in_html_comment = true;
             } else {
-                raw.find("<!--").map_or(0, |i| i + 4)
-            };
-            self.in_html_comment = !raw[starts..].contains("-->");
+                shown.push_str(rest);
+                rest = "";
+            }
+        }
+        if shown.trim().is_empty() {
             return;
         }
         if self.html_block == Some(false) {
@@ -563,13 +696,16 @@ impl Renderer<'_, '_> {
             self.out.push_str("<p>");
             self.html_block = Some(true);
         }
-        if !trimmed.starts_with("</") {
+        // One warning at each opening tag (a closing tag goes with its own).
+        if opening_tag(&shown).is_some() {
+            let source = &self.body[range.clone()];
+            let at = range.start + opening_tag(source).unwrap_or(0);
             let d = self
-                .warning(range, "raw HTML is shown as text".into())
+                .warning(at..at + 1, "raw HTML is shown as text".into())
                 .hint("write it in Markdown, or set `allow_html = true` in atlas.toml to publish HTML as written");
             self.diags.push(d);
         }
-        html::push_text(&mut self.out, &raw);
+        html::push_text(&mut self.out, &shown);
     }
 
     /// A reference link to a reference nobody defines (`[text][ref]`) is
@@ -642,11 +778,12 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Writes the events from `events[0]` up to the end of the run (the
-    /// whole list, or the end of the element they are inside).
-    fn run(&mut self, events: &[(Event, Range<usize>)]) {
-        let mut k = 0;
-        while k < events.len() {
+    /// Writes the events `span` of `events` (the whole list, or the inside
+    /// of an element). Indexes stay those of the whole list, which the
+    /// heading ids are kept by.
+    fn run(&mut self, events: &[(Event, Range<usize>)], span: Range<usize>) {
+        let mut k = span.start;
+        while k < span.end {
             k = self.event(events, k);
         }
     }
@@ -664,7 +801,7 @@ impl Renderer<'_, '_> {
                 let code = self.restore(t).into_owned();
                 html::push_text(&mut self.out, &code);
                 self.out.push_str("</code>");
-                self.words(t);
+                self.words(&code);
             }
             Event::Html(raw) | Event::InlineHtml(raw) => self.raw_html(raw, range.clone()),
             Event::SoftBreak => {
@@ -732,6 +869,7 @@ impl Renderer<'_, '_> {
                 self.block();
                 let id = self.heading_ids.get(&k).cloned().unwrap_or_default();
                 for (name, _) in attrs {
+                    let name = self.restore(name);
                     let d = self
                         .warning(
                             range.clone(),
@@ -740,6 +878,10 @@ impl Renderer<'_, '_> {
                         .hint("a heading takes an id and classes only: `## Title {#id .class}`");
                     self.diags.push(d);
                 }
+                let classes: Vec<String> = classes
+                    .iter()
+                    .map(|c| self.restore(c).into_owned())
+                    .collect();
                 for c in classes.iter().filter(|c| !html::is_class(c)) {
                     let d = self
                         .warning(range.clone(), format!("class `{c}` is dropped"))
@@ -751,10 +893,10 @@ impl Renderer<'_, '_> {
                 html::push_escaped(&mut self.out, &id);
                 self.out.push('"');
                 self.out
-                    .push_str(&html::class_attr(classes.iter().map(|c| c.as_ref())));
+                    .push_str(&html::class_attr(classes.iter().map(String::as_str)));
                 self.out.push('>');
                 let end = Self::end_of(events, k);
-                self.run(&events[k + 1..end]);
+                self.run(events, k + 1..end);
                 let text = heading_words(&events[k + 1..end], self.groups);
                 self.out.push_str(" <a class=\"anchor\" href=\"#");
                 html::push_escaped(&mut self.out, &id);
@@ -776,7 +918,7 @@ impl Renderer<'_, '_> {
             }
             Tag::BlockQuote(Some(kind)) => {
                 let end = Self::end_of(events, k);
-                self.atlas_note(*kind, &events[k + 1..end]);
+                self.atlas_note(*kind, events, k + 1..end);
                 return end + 1;
             }
             Tag::CodeBlock(kind) => {
@@ -787,12 +929,19 @@ impl Renderer<'_, '_> {
                         code.push_str(&self.restore(t));
                     }
                 }
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => language(info),
-                    CodeBlockKind::Indented => "",
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => self.restore(info),
+                    CodeBlockKind::Indented => Cow::Borrowed(""),
                 };
+                if let Cow::Owned(_) = info {
+                    let d = self
+                        .warning(range.start..range.start + 3, "a citation on a code fence's line is not shown".into())
+                        .hint("the line that opens a code block names its language only; cite in the text around the block");
+                    self.diags.push(d);
+                }
                 self.block();
-                self.out.push_str(&highlight::code_block(&code, lang));
+                self.out
+                    .push_str(&highlight::code_block(&code, language(&info)));
                 return end + 1;
             }
             Tag::HtmlBlock => self.html_block = Some(false),
@@ -829,8 +978,21 @@ impl Renderer<'_, '_> {
                 self.out.push_str("<thead><tr>");
             }
             Tag::TableRow => {
+                let columns = self.table.as_ref().map_or(0, |t| t.alignments.len());
                 if let Some(t) = &mut self.table {
                     t.cell = 0;
+                }
+                let cells = row_cells(&self.masked[range.clone()]);
+                if cells > columns {
+                    let d = self
+                        .warning(
+                            range.clone(),
+                            format!(
+                                "this row has {cells} cells but the table has {columns} columns; the cells past the last are not shown"
+                            ),
+                        )
+                        .hint("add the columns to the table's first row, or write a `|` inside a cell as `\\|`");
+                    self.diags.push(d);
                 }
                 self.out.push_str("<tr>");
             }
@@ -862,19 +1024,23 @@ impl Renderer<'_, '_> {
                 ..
             } => {
                 let end = Self::end_of(events, k);
+                let dest_url = self.restore(dest_url).into_owned();
                 let dest = if *link_type == LinkType::Email {
-                    CowStr::from(format!("mailto:{dest_url}"))
+                    format!("mailto:{dest_url}")
                 } else {
-                    dest_url.clone()
+                    dest_url
                 };
-                self.link(&dest, title, &events[k + 1..end], range);
+                let title = self.title(title, range, "a link's title");
+                self.link(&dest, &title, (events, k + 1..end), range);
                 return end + 1;
             }
             Tag::Image {
                 dest_url, title, ..
             } => {
                 let end = Self::end_of(events, k);
-                self.image(dest_url, title, &events[k + 1..end], range);
+                let dest = self.restore(dest_url).into_owned();
+                let title = self.title(title, range, "an image's title");
+                self.image(&dest, &title, &events[k + 1..end], range);
                 return end + 1;
             }
             // Written after the text, as notes (see `footnotes`).
@@ -952,16 +1118,8 @@ impl Renderer<'_, '_> {
 
     /// The text of an event as written in the source: placeholders in
     /// code or raw HTML are put back to the citations they stand for.
-    fn restore<'t>(&self, t: &'t str) -> std::borrow::Cow<'t, str> {
-        if !t.chars().any(|c| placeholder(c).is_some()) {
-            return std::borrow::Cow::Borrowed(t);
-        }
-        let mut out = String::with_capacity(t.len());
-        split_placeholders(t, self.groups, |piece| match piece {
-            Piece::Text(s) => out.push_str(s),
-            Piece::Group(k) => out.push_str(&self.body[self.groups[k].range.clone()]),
-        });
-        std::borrow::Cow::Owned(out)
+    fn restore<'t>(&self, t: &'t str) -> Cow<'t, str> {
+        restore(t, self.groups, self.body)
     }
 
     /// Separates words in the search text.
@@ -1001,8 +1159,9 @@ impl Renderer<'_, '_> {
             self.text.pop();
             self.text_chars -= 1;
         }
+        let out = self.link_marks.as_mut().unwrap_or(&mut self.out);
         let _ = write!(
-            self.out,
+            out,
             "<sup class=\"note-ref\"><a href=\"#note-{n}\" id=\"{anchor}\" data-note=\"{n}\">{n}</a></sup>"
         );
     }
@@ -1073,7 +1232,7 @@ impl Renderer<'_, '_> {
                 self.text.len(),
                 self.text_chars,
             );
-            self.run(&events[k + 1..end]);
+            self.run(events, k + 1..end);
             let html = std::mem::replace(&mut self.out, saved.0);
             self.para_cited = saved.1;
             // Paragraphs inside a note are not counted for coverage, nor
@@ -1108,7 +1267,12 @@ impl Renderer<'_, '_> {
     /// A GitHub-style alert (`> [!NOTE]`): the atlas's own editorial note.
     /// Its paragraphs speak in the atlas's voice, so coverage does not count
     /// them as claims (they may still cite).
-    fn atlas_note(&mut self, kind: BlockQuoteKind, inner: &[(Event, Range<usize>)]) {
+    fn atlas_note(
+        &mut self,
+        kind: BlockQuoteKind,
+        events: &[(Event, Range<usize>)],
+        inner: Range<usize>,
+    ) {
         let label = match kind {
             BlockQuoteKind::Note => "Atlas note",
             BlockQuoteKind::Tip => "Atlas tip",
@@ -1122,7 +1286,7 @@ impl Renderer<'_, '_> {
             self.out,
             "<aside class=\"atlas-note\" role=\"note\"><p class=\"atlas-note-label\">{label}</p>"
         );
-        self.run(inner);
+        self.run(events, inner);
         self.out.push_str("</aside>\n");
         self.out_body.paragraphs = counted.0;
         self.out_body.cited_paragraphs = counted.1;
@@ -1219,13 +1383,39 @@ impl Renderer<'_, '_> {
         None
     }
 
+    /// A link's or image's title as written; a citation in it cannot be a
+    /// note (an attribute holds text only), so it stays as written, with a
+    /// warning.
+    fn title(&mut self, title: &str, range: &Range<usize>, what: &str) -> String {
+        let restored = self.restore(title);
+        if let Cow::Owned(_) = restored {
+            let d = self
+                .warning(
+                    range.clone(),
+                    format!("a citation in {what} is shown as written, not as a note"),
+                )
+                .hint("put the citation after the link or image: `[text](url \"title\") [@source-id, §1]`");
+            self.diags.push(d);
+        }
+        restored.into_owned()
+    }
+
+    /// A link; the note marks in its text follow it (a mark is a link, and
+    /// a link cannot hold another). A link whose text is nothing but note
+    /// marks would have no text: an error.
     fn link(
         &mut self,
-        dest: &CowStr,
-        title: &CowStr,
-        inner: &[(Event, Range<usize>)],
+        dest: &str,
+        title: &str,
+        (events, inner): (&[(Event, Range<usize>)], Range<usize>),
         range: &Range<usize>,
     ) {
+        if self.link_marks.is_some() {
+            // An autolink in a link's text (`[see <https://x.org>](...)`):
+            // a link cannot hold another, and its text is its address.
+            self.run(events, inner);
+            return;
+        }
         let target = self.target(dest, range, false);
         if let Some(url) = &target {
             self.out.push_str("<a href=\"");
@@ -1236,26 +1426,58 @@ impl Renderer<'_, '_> {
             }
             self.out.push_str("\">");
         }
-        self.run(inner);
+        let text_start = self.out.len();
+        let outer = self.link_marks.replace(String::new());
+        self.run(events, inner);
+        let marks = std::mem::replace(&mut self.link_marks, outer).unwrap_or_default();
+        // (A mark takes the spaces before it, which may reach back past the
+        // start of the text.)
+        let no_words = self
+            .out
+            .get(text_start..)
+            .is_none_or(|t| t.trim().is_empty());
+        if !marks.is_empty() && no_words {
+            let d = self
+                .error(range.clone(), "a link's text is only a citation or a note mark".into())
+                .label("the link would have no words")
+                .hint("give the link words of its own and cite after it: `[the report](https://...) [@source-id, §1]`");
+            self.diags.push(d);
+        }
         if target.is_some() {
             self.out.push_str("</a>");
         }
+        self.out.push_str(&marks);
     }
 
     fn image(
         &mut self,
-        dest: &CowStr,
-        title: &CowStr,
+        dest: &str,
+        title: &str,
         inner: &[(Event, Range<usize>)],
         range: &Range<usize>,
     ) {
+        let mut cited = false;
         let alt: String = inner
             .iter()
             .filter_map(|(e, _)| match e {
-                Event::Text(t) | Event::Code(t) => Some(self.restore(t).into_owned()),
+                Event::Text(t) | Event::Code(t) => {
+                    let text = self.restore(t);
+                    cited |= matches!((e, &text), (Event::Text(_), Cow::Owned(_)));
+                    Some(text.into_owned())
+                }
                 _ => None,
             })
             .collect();
+        if cited {
+            let d = self
+                .warning(
+                    range.clone(),
+                    "a citation in an image's description is shown as written, not as a note"
+                        .into(),
+                )
+                .hint("cite after the image: `![a map](map.png) [@source-id, §1]`");
+            self.diags.push(d);
+        }
         let Some(url) = self.target(dest, range, true) else {
             html::push_text(&mut self.out, &alt);
             return;
@@ -1279,8 +1501,13 @@ impl Renderer<'_, '_> {
         range: &Range<usize>,
     ) -> Option<String> {
         let resolve = self.links.resolve;
-        let Some(entry) = resolve.summary(id) else {
-            let text = &self.body[range.clone()];
+        // Only an id written as it is (not through an escape or an entity,
+        // `&#64;`) is looked up: the entries a text names are found by
+        // reading it as written (`prepare::REFS`).
+        let text = &self.body[range.clone()];
+        let plain = written_plainly(text, id);
+        let found = if plain { resolve.summary(id) } else { None };
+        let Some(entry) = found else {
             let at = text
                 .find(id)
                 .filter(|_| !id.is_empty())
@@ -1290,7 +1517,11 @@ impl Renderer<'_, '_> {
             let mut d = self
                 .error(at, format!("link to unknown id `{id}`"))
                 .label("no entry with this id");
-            if let Some(close) = resolve.closest(id, None) {
+            if !plain && is_id(id) {
+                d = d.hint(format!(
+                    "write the id as it is, without escapes or entities: `(@{id})`"
+                ));
+            } else if let Some(close) = resolve.closest(id, None) {
                 d = d.hint(format!("did you mean `{close}`?"));
             }
             self.diags.push(d);
@@ -1313,6 +1544,56 @@ impl Renderer<'_, '_> {
         }
         Some(url)
     }
+}
+
+/// How many cells a table row's text holds: its `|`s that are not escaped,
+/// but a leading and a trailing one.
+fn row_cells(row: &str) -> usize {
+    let row = row.trim();
+    let mut bars: usize = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '|' => bars += 1,
+            _ => {}
+        }
+    }
+    let leading = usize::from(row.starts_with('|'));
+    let trailing = usize::from(row.len() > 1 && row.ends_with('|') && !row.ends_with("\\|"));
+    (bars + 1).saturating_sub(leading + trailing).max(1)
+}
+
+/// Where the first opening tag of raw HTML is (`<b`, `<!DOCTYPE`, `<?x`),
+/// comments aside.
+fn opening_tag(html: &str) -> Option<usize> {
+    html.match_indices('<').map(|(i, _)| i).find(|&i| {
+        let after = &html[i + 1..];
+        !after.starts_with("!--")
+            && after
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'!' || b == b'?')
+    })
+}
+
+/// Whether `id` holds only what an id may (ASCII letters and digits, `-`, `_`).
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether `text` names the id as `@id`, written as it is.
+fn written_plainly(text: &str, id: &str) -> bool {
+    let is_id_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+    is_id(id)
+        && text.match_indices('@').any(|(at, _)| {
+            let rest = &text.as_bytes()[at + 1..];
+            rest.starts_with(id.as_bytes()) && !rest.get(id.len()).is_some_and(is_id_byte)
+        })
 }
 
 /// `%`-escapes decoded, for comparing a fragment with heading ids.
@@ -1419,6 +1700,11 @@ mod tests {
         assert_eq!(ids.allot("note-1"), "note-1-1");
         assert_eq!(ids.allot("intro"), "intro");
         assert_eq!(ids.allot("intro"), "intro-1");
+        // Numbered, these would be the notes' ids.
+        assert_eq!(ids.allot("note"), "note");
+        assert_eq!(ids.allot("note"), "note-h1");
+        assert_eq!(ids.allot("ref-2"), "ref-2-h1");
+        assert_eq!(ids.allot("ref-2"), "ref-2-h2");
         assert_eq!(slugify("中关村 Science Park"), "中关村-science-park");
     }
 }

@@ -540,11 +540,20 @@ fn relations(
 /// The HTML of a note: a citation's short references, or a footnote's text.
 fn note_html(body: &NoteBody, resolve: &dyn Resolve, links: &Links) -> String {
     match body {
-        NoteBody::Footnote { html, .. } => html
-            .trim()
-            .trim_start_matches("<p>")
-            .trim_end_matches("</p>")
-            .to_string(),
+        // A footnote of one paragraph reads as a line of the list; one of
+        // several blocks (paragraphs, a list, code) keeps them whole.
+        NoteBody::Footnote { html, .. } => {
+            let html = html.trim();
+            match html
+                .strip_prefix("<p>")
+                .and_then(|h| h.strip_suffix("</p>"))
+            {
+                Some(inner) if !inner.contains("<p>") && !inner.contains("</p>") => {
+                    inner.to_string()
+                }
+                _ => html.to_string(),
+            }
+        }
         NoteBody::Cite(refs) => {
             let mut out = String::new();
             for (k, r) in refs.iter().enumerate() {

@@ -74,10 +74,7 @@ pub struct Theme {
 impl Theme {
     /// The built-in default theme, overlaid with the files in `root/themes/<name>/`.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
-        let mut theme = Theme::default();
-        for (path, text) in DEFAULT_THEME {
-            theme.insert(path, format!("<built-in>/{path}"), text.as_bytes().to_vec())?;
-        }
+        let mut theme = Theme::built_in()?;
         if let Err(why) = crate::config::check_theme_name(name) {
             return Err(
                 Diagnostic::error(format!("invalid theme name `{name}`: {why}"))
@@ -110,6 +107,15 @@ impl Theme {
             };
             let bytes = reader.read_found(&item, limit)?;
             theme.insert(&rel, origin, bytes)?;
+        }
+        Ok(theme)
+    }
+
+    /// The built-in default theme alone, as compiled into the binary.
+    pub fn built_in() -> Result<Theme, Diagnostic> {
+        let mut theme = Theme::default();
+        for (path, text) in DEFAULT_THEME {
+            theme.insert(path, format!("<built-in>/{path}"), text.as_bytes().to_vec())?;
         }
         Ok(theme)
     }

@@ -79,7 +79,9 @@ Text.[^n]\n\n\
     }
     assert!(body.contains("<td>2020<sup class=\"note-ref\">"), "{body}");
     assert!(
-        body.contains("<a href=\"https://example.org/report\">the report<sup class=\"note-ref\">"),
+        body.contains(
+            "<a href=\"https://example.org/report\">the report</a><sup class=\"note-ref\">"
+        ),
         "{body}"
     );
     assert!(!body.contains("[@"), "{body}");
@@ -292,4 +294,247 @@ fn raw_html_is_shown_as_text_with_a_warning_and_comments_are_left_out() {
     );
     assert!(report.contains("content/parks/p.md:"), "{report}");
     assert!(report.contains("allow_html = true"), "{report}");
+}
+
+// Found by fuzzing (fuzz/, README "Fuzzing"): each kind of fault, kept.
+
+#[test]
+fn an_empty_citation_is_a_located_error() {
+    let s = site("Text [@] and more [@doe-2020, §1].\n");
+    let out = s.check();
+    assert!(
+        out.contains("error: malformed citation: citation without a source id\n --> content/parks/p.md:6:6\n  |\n6 | Text [@] and more [@doe-2020, §1].\n  |      ^^^"),
+        "{out}"
+    );
+    assert_eq!(out.matches("error:").count(), 1, "{out}");
+}
+
+#[test]
+fn note_marks_in_a_link_follow_the_link() {
+    let s = site("See [the report [@smith-2021, §6]](https://example.org/report) and more.\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let body = main_of(&html);
+    assert!(
+        body.contains("<a href=\"https://example.org/report\">the report</a><sup class=\"note-ref\"><a href=\"#note-1\" id=\"ref-1\" data-note=\"1\">1</a></sup> and more."),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_link_whose_text_is_only_a_citation_is_an_error() {
+    let s = site("Text [[@doe-2020, §1]](https://example.org/report).\n");
+    let out = s.check();
+    assert!(
+        out.contains(
+            "error: a link's text is only a citation or a note mark\n --> content/parks/p.md:6:6\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("the link would have no words"), "{out}");
+}
+
+#[test]
+fn citations_where_no_note_can_stand_are_shown_as_written() {
+    let s = site(
+        "A [link](https://example.org/a \"after [@doe-2020, §2]\") and ![a map [@doe-2020, §3]](../../static/style.css) and [b](https://example.org/[@doe-2020,x]) [@doe-2020, §1].\n\n```[@doe-2020]\ncode\n```\n\n## Heading {#[@doe-2020] .[@smith-2021]}\n",
+    );
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let body = main_of(&html);
+    assert!(body.contains("title=\"after [@doe-2020, §2]\""), "{body}");
+    assert!(body.contains("alt=\"a map [@doe-2020, §3]\""), "{body}");
+    assert!(
+        body.contains("href=\"https://example.org/%5B@doe-2020,x%5D\""),
+        "{body}"
+    );
+    assert!(body.contains("class=\"language-[@doe-2020]\""), "{body}");
+    assert!(body.contains("<h2 id=\"[@doe-2020]\">Heading"), "{body}");
+    assert!(
+        !body.contains('\u{f0000}') && !body.contains('\u{f0001}'),
+        "{body}"
+    );
+    let out = r.diagnostics.render();
+    assert!(
+        out.contains("warning: a citation in a link's title is shown as written, not as a note\n --> content/parks/p.md:6:3"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "warning: a citation in an image's description is shown as written, not as a note"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: class `[@smith-2021]` is dropped"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "warning: a citation on a code fence's line is not shown\n --> content/parks/p.md:8:1"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains('\u{f0000}'), "{out}");
+}
+
+#[test]
+fn a_private_use_character_atlas_reserves_is_an_error_and_no_citation() {
+    // U+F0000 is the placeholder of the first citation, U+F0005 of none.
+    let s = site("One \u{f0000} and \u{f0005} [@doe-2020, §1] in `code \u{f0000}`.\n");
+    let out = s.check();
+    assert!(
+        out.contains(
+            "error: the character U+F0000 cannot stand in the text\n --> content/parks/p.md:6:5\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "error: the character U+F0005 cannot stand in the text\n --> content/parks/p.md:6:11\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.matches("error:").count(), 3, "{out}");
+}
+
+#[test]
+fn a_link_by_id_written_through_an_entity_is_an_error() {
+    let s = Site::new(&[
+        ("content/parks/q.md", &park("", "Q [@doe-2020, §1].\n")),
+        (
+            "content/parks/p.md",
+            &park("", "[Q](&#64;q) [R](@q.r) [@doe-2020, §1]\n"),
+        ),
+    ]);
+    let out = s.check();
+    assert!(out.contains("error: link to unknown id `q`"), "{out}");
+    assert!(
+        out.contains("hint: write the id as it is, without escapes or entities: `(@q)`"),
+        "{out}"
+    );
+    assert!(out.contains("error: link to unknown id `q.r`"), "{out}");
+}
+
+#[test]
+fn headings_inside_notes_and_footnotes_get_their_own_ids() {
+    let s =
+        site("## First\n\nText [@doe-2020, §1].[^n]\n\n> [!NOTE]\n> ## Second\n\n[^n]: ## Third\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    for id in ["first", "second", "third"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "no `{id}`:\n{html}");
+    }
+    common::assert_unique_ids("parks/p/index.html", &html);
+}
+
+#[test]
+fn cells_past_a_tables_last_column_are_reported() {
+    let s = site(
+        "| Year | Budget |\n|---|---|\n| 2020 | 5 | 6 [@doe-2020, §2] |\n| 2021 | a \\| b |\n\n> | A | B |\n> |---|---|\n> | 1 | 2 |\n\nText [@doe-2020, §1].\n",
+    );
+    let out = s.check();
+    assert!(
+        out.contains("warning: this row has 3 cells but the table has 2 columns; the cells past the last are not shown\n --> content/parks/p.md:8:1"),
+        "{out}"
+    );
+    assert_eq!(out.matches("cells but the table").count(), 1, "{out}");
+}
+
+#[test]
+fn headings_named_like_notes_get_ids_of_their_own() {
+    // Numbered as repeats, `note` would be `note-1`, the first note's id.
+    let s = site("## Note\n\n## Note\n\n## Ref 1\n\n## Ref 1\n\nText [@doe-2020, §1].\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    for id in ["note", "note-h1", "ref-1-h1", "ref-1-h2"] {
+        assert!(
+            html.contains(&format!("<h2 id=\"{id}\">")),
+            "no `{id}`:\n{html}"
+        );
+    }
+    common::assert_unique_ids("parks/p/index.html", &html);
+}
+
+#[test]
+fn a_footnote_of_several_blocks_keeps_them_whole() {
+    let s = site(
+        "Text [@doe-2020, §1].[^n]\n\n[^n]: First paragraph.\n\n    Second paragraph.\n\n    ```\n    code\n    ```\n",
+    );
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        html.contains("<span class=\"note-text\"><p>First paragraph.</p>\n<p>Second paragraph.</p>\n<pre class=\"code\"><code>code\n</code></pre></span>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn text_after_an_html_comment_and_after_an_empty_comment_is_shown() {
+    let s =
+        site("<!-- hidden --> shown after\n\n<!-->\n\n<div>kept</div>\n\nText [@doe-2020, §1].\n");
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    let body = main_of(&html);
+    assert!(body.contains("shown after"), "{body}");
+    assert!(!body.contains("hidden"), "{body}");
+    assert!(body.contains("&lt;div&gt;kept&lt;/div&gt;"), "{body}");
+    let out = r.diagnostics.render();
+    assert!(
+        out.contains("warning: raw HTML is shown as text\n  --> content/parks/p.md:10:1"),
+        "{out}"
+    );
+    assert_eq!(out.matches("raw HTML is shown as text").count(), 1, "{out}");
+}
+
+#[test]
+fn a_heading_id_with_a_control_character_is_made_from_its_words() {
+    let s = site("## Intro {#a\u{1}b}\n\nText [@doe-2020, §1].\n");
+    let r = s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(html.contains("<h2 id=\"intro\">"), "{html}");
+    assert!(
+        r.diagnostics.render().contains(
+            "holds spaces, quotes or control characters; made from the heading's words instead"
+        ),
+        "{}",
+        r.diagnostics.render()
+    );
+}
+
+#[test]
+fn code_is_searched_as_written() {
+    let s = site("Text [@doe-2020, §1] and `[@smith-2021, §2]` in code.\n");
+    s.build_ok();
+    let index = s.read("static/search-index.js");
+    assert!(index.contains("[@smith-2021, §2]"), "{index}");
+    assert!(
+        !index.contains('\u{f0001}') && !index.contains('\u{f0000}'),
+        "{index}"
+    );
+}
+
+#[test]
+fn a_dropped_link_whose_text_is_only_a_citation_is_an_error() {
+    // The link is dropped (its scheme), and the mark takes the space before it.
+    let s = site("Text [ [@doe-2020, §1]](javascript:x) and more [@doe-2020, §2].\n");
+    let out = s.check();
+    assert!(
+        out.contains("error: a link's text is only a citation or a note mark"),
+        "{out}"
+    );
+    assert!(out.contains("unsafe link dropped"), "{out}");
+}
+
+#[test]
+fn an_autolink_in_a_links_text_is_its_text() {
+    let s =
+        site("See [the <https://example.org/x> page](https://example.org/y) [@doe-2020, §1].\n");
+    s.build_ok();
+    let html = s.read("parks/p/index.html");
+    assert!(
+        main_of(&html)
+            .contains("<a href=\"https://example.org/y\">the https://example.org/x page</a>"),
+        "{html}"
+    );
 }
