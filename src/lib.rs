@@ -203,6 +203,7 @@ pub fn run_with(
     session.inputs.end();
     let mut result = result;
     result.stats = session.memo.sweep();
+    timing::stats(&result.stats);
     result
 }
 
@@ -485,10 +486,11 @@ fn pipeline(
                     problems,
                 };
             }
-            let page = entry_pages.make(i, head, &prepared);
-            match &*page {
-                Ok(bytes) => problems.extend(sink.put(&entry_pages.path(head), bytes).err()),
-                Err(d) => problems.push(d.clone()),
+            for (path, made) in entry_pages.make(i, head, &prepared) {
+                match &*made {
+                    Ok(bytes) => problems.extend(sink.put(&path, bytes).err()),
+                    Err(d) => problems.push(d.clone()),
+                }
             }
             EntryMade {
                 brief: prepared.brief.clone(),
@@ -556,7 +558,9 @@ fn pipeline(
             diags.push(d);
         }
     }
-    result.file_count = jobs.len() + atlas.entries.iter().filter(|e| e.kind.is_item()).count();
+    result.file_count = jobs.len()
+        + pages::entry::Pages::FILES_PER_ENTRY
+            * atlas.entries.iter().filter(|e| e.kind.is_item()).count();
     clock.lap("render");
     result
 }

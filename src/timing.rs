@@ -50,3 +50,12 @@ impl Clock {
         }
     }
 }
+
+/// Prints how often each query was made and reused in the run.
+pub fn stats(stats: &crate::memo::Stats) {
+    if enabled() {
+        for (name, (reused, made)) in &stats.0 {
+            eprintln!("  query {name:<24} made {made:>7}  reused {reused:>7}");
+        }
+    }
+}

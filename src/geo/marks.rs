@@ -163,45 +163,32 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     // Points within `gap` of each other lie in the same or neighbouring
     // cells of a grid `gap` wide, so each point is compared with those
     // only: linear in the points for any spread, not quadratic.
-    let cell = |i: usize| {
-        (
-            (points[i].0 / gap).floor() as i64,
-            (points[i].1 / gap).floor() as i64,
-        )
-    };
-    let near = |grid: &std::collections::HashMap<(i64, i64), Vec<usize>>, i: usize| {
-        let (cx, cy) = cell(i);
-        let mut found: Vec<usize> = Vec::new();
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(list) = grid.get(&(cx + dx, cy + dy)) {
-                    found.extend(list.iter().copied().filter(|&j| dist(i, j) < within));
-                }
-            }
-        }
-        found
-    };
+    let grid = Grid::new(points, gap);
     let n = points.len();
-    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
-    for i in 0..n {
-        grid.entry(cell(i)).or_default().push(i);
-    }
-    let crowd: Vec<usize> = (0..n).map(|i| near(&grid, i).len()).collect();
+    let crowd: Vec<usize> = (0..n)
+        .map(|i| {
+            grid.around(grid.cell_of(i))
+                .map(|members| members.iter().filter(|&&j| dist(i, j as usize) < within).count())
+                .sum()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| crowd[b].cmp(&crowd[a]).then(a.cmp(&b)));
     let mut leaders: Vec<usize> = Vec::new();
     // Leaders by cell, as indexes into `leaders`.
-    let mut led: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
+    let mut led: Vec<Vec<usize>> = vec![Vec::new(); grid.cells()];
+    let near_leaders = |led: &Vec<Vec<usize>>, cell: usize| {
+        grid.neighbours(cell)
+            .flat_map(|c| led[c].iter().copied())
+            .collect::<Vec<usize>>()
+    };
     for i in order {
-        let (cx, cy) = cell(i);
-        let free = (-1..=1).all(|dx| {
-            (-1..=1).all(|dy| {
-                led.get(&(cx + dx, cy + dy))
-                    .is_none_or(|ls| ls.iter().all(|&l| dist(leaders[l], i) >= within))
-            })
-        });
-        if free {
-            led.entry((cx, cy)).or_default().push(leaders.len());
+        let cell = grid.cell_of(i);
+        if near_leaders(&led, cell)
+            .iter()
+            .all(|&l| dist(leaders[l], i) >= within)
+        {
+            led[cell].push(leaders.len());
             leaders.push(i);
         }
     }
@@ -216,16 +203,11 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     for i in 0..n {
         // Some leader stands within `gap` (a point that leads, at 0), so
         // the nearest is in a neighbouring cell; ties go to the first.
-        let (cx, cy) = cell(i);
         let mut nearest: Option<(f64, usize)> = None;
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                for &l in led.get(&(cx + dx, cy + dy)).into_iter().flatten() {
-                    let d = dist(leaders[l], i);
-                    if nearest.is_none_or(|(bd, bl)| d.total_cmp(&bd).then(l.cmp(&bl)).is_lt()) {
-                        nearest = Some((d, l));
-                    }
-                }
+        for l in near_leaders(&led, grid.cell_of(i)) {
+            let d = dist(leaders[l], i);
+            if nearest.is_none_or(|(bd, bl)| d.total_cmp(&bd).then(l.cmp(&bl)).is_lt()) {
+                nearest = Some((d, l));
             }
         }
         let (_, l) = nearest.expect("every point leads or follows");
@@ -233,6 +215,83 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     }
     cs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     cs
+}
+
+/// Points bucketed in square cells `gap` wide, over the box that holds
+/// them: each point's cell, and each cell's points in input order.
+struct Grid {
+    /// Columns and rows.
+    width: usize,
+    height: usize,
+    /// The cell of each point, row by row.
+    cell: Vec<usize>,
+    /// Cell `c`'s points are `members[start[c]..start[c + 1]]`.
+    start: Vec<usize>,
+    members: Vec<u32>,
+}
+
+impl Grid {
+    fn new(points: &[(f64, f64)], gap: f64) -> Grid {
+        let at = |v: f64| (v / gap).floor();
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for &(x, y) in points {
+            x0 = x0.min(at(x));
+            y0 = y0.min(at(y));
+            x1 = x1.max(at(x));
+            y1 = y1.max(at(y));
+        }
+        if points.is_empty() {
+            (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
+        }
+        let width = (x1 - x0) as usize + 1;
+        let height = (y1 - y0) as usize + 1;
+        let cell: Vec<usize> = points
+            .iter()
+            .map(|&(x, y)| (at(y) - y0) as usize * width + (at(x) - x0) as usize)
+            .collect();
+        let mut start = vec![0; width * height + 1];
+        for &c in &cell {
+            start[c + 1] += 1;
+        }
+        for c in 0..width * height {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut members = vec![0; points.len()];
+        for (i, &c) in cell.iter().enumerate() {
+            members[fill[c]] = i as u32;
+            fill[c] += 1;
+        }
+        Grid {
+            width,
+            height,
+            cell,
+            start,
+            members,
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.width * self.height
+    }
+
+    fn cell_of(&self, point: usize) -> usize {
+        self.cell[point]
+    }
+
+    /// The cell and its up to eight neighbours.
+    fn neighbours(&self, cell: usize) -> impl Iterator<Item = usize> + '_ {
+        let (cx, cy) = (cell % self.width, cell / self.width);
+        (cy.saturating_sub(1)..=(cy + 1).min(self.height - 1)).flat_map(move |y| {
+            (cx.saturating_sub(1)..=(cx + 1).min(self.width - 1)).map(move |x| y * self.width + x)
+        })
+    }
+
+    /// The points of the cell and of its neighbours, a slice per cell.
+    fn around(&self, cell: usize) -> impl Iterator<Item = &[u32]> + '_ {
+        self.neighbours(cell)
+            .map(|c| &self.members[self.start[c]..self.start[c + 1]])
+    }
 }
 
 /// Draws marks on one frame for one width it is shown at: `scale` map units

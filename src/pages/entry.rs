@@ -5,7 +5,7 @@
 use tera::Context;
 
 use super::{Depth, Made, PageConfig, base_context, render};
-use crate::entry::{Head, Kind};
+use crate::entry::Head;
 use crate::geo::Geo;
 use crate::memo::Memo;
 use crate::memo::{Digested, Query};
@@ -52,15 +52,28 @@ impl Pages<'_> {
         format!("{}index.html", head.url_path())
     }
 
-    /// Makes (or takes from the memo) the page of entry `i`.
+    /// Makes (or takes from the memo) the files of entry `i`: its page,
+    /// then the citation files beside it, each as (path, bytes). The page
+    /// and the files read one citation, made once.
     pub fn make(
         &self,
         i: usize,
         head: &Digested<Head>,
         prepared: &Digested<Prepared>,
-    ) -> Digested<Made> {
+    ) -> Vec<(String, Digested<Made>)> {
         let card = self.cards[Depth::Two as usize][i].clone();
         let citation = citation(self.memo, &self.config, self.geo, i, head);
+        let mut files = Vec::with_capacity(1 + Form::ALL.len());
+        for form in Form::ALL {
+            let file = CiteFile {
+                citation: citation.clone(),
+                form,
+            };
+            files.push((
+                format!("{}{}", head.url_path(), form.file()),
+                self.memo.get(&CITE_FILE, &file),
+            ));
+        }
         let input = EntryPage {
             citation,
             template: self.template.clone(),
@@ -71,8 +84,12 @@ impl Pages<'_> {
             location: super::map::location(self.memo, self.geo, i, &card),
             card,
         };
-        self.memo.get(&PAGE, &input)
+        files.insert(0, (self.path(head), self.memo.get(&PAGE, &input)));
+        files
     }
+
+    /// How many files [`Pages::make`] gives for each entry.
+    pub const FILES_PER_ENTRY: usize = 1 + Form::ALL.len();
 }
 
 fn context(p: &EntryPage) -> Context {
@@ -151,26 +168,3 @@ pub static CITE_FILE: Query<CiteFile, Made> = Query::new("citation file", |f| {
     }
     Ok(bytes::Bytes::from(text))
 });
-
-/// The citation files beside every entry page.
-pub fn plan<'a>(site: &'a super::Site<'a>) -> Vec<super::Job<'a>> {
-    let atlas = site.atlas;
-    Kind::ITEMS
-        .iter()
-        .flat_map(|&k| atlas.of_kind(k))
-        .flat_map(|i| {
-            let head = &atlas.entries[i];
-            Form::ALL.map(move |form| {
-                super::job_with(
-                    site.memo,
-                    format!("{}{}", head.url_path(), form.file()),
-                    &CITE_FILE,
-                    move || CiteFile {
-                        citation: citation(site.memo, &site.config, site.geo, i, head),
-                        form,
-                    },
-                )
-            })
-        })
-        .collect()
-}

@@ -212,7 +212,6 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     jobs.extend(map::plan(site));
     jobs.extend(timeline::plan(site));
     jobs.extend(downloads::plan(site));
-    jobs.extend(entry::plan(site));
     // Last: the sitemap lists every page planned before it.
     jobs.extend(feeds::plan(site, &jobs));
     jobs.extend(statics::plan(site));
