@@ -543,7 +543,9 @@ fn pipeline(
     page_problems.extend(
         jobs.par_iter()
             .filter_map(|job| {
+                let clock = timing::Clock::start();
                 let made = job.make();
+                clock.slow(&job.path);
                 match &*made {
                     Ok(bytes) => sink.put(&job.path, bytes).err(),
                     Err(d) => Some(d.clone()),

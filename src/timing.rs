@@ -37,6 +37,21 @@ impl Clock {
         }
     }
 
+    /// Prints how long `what` took since the clock started, if it took
+    /// longer than a slow page (30 ms), with the memory after it.
+    pub fn slow(&self, what: &str) {
+        if let Some(last) = self.last {
+            let took = last.elapsed();
+            if took.as_millis() > 30 {
+                eprintln!(
+                    "    slow: {what:<24} {:>6.1} ms  {} MB resident",
+                    took.as_secs_f64() * 1000.0,
+                    resident_mb()
+                );
+            }
+        }
+    }
+
     /// Ends the stage called `what`.
     pub fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {

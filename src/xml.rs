@@ -47,9 +47,21 @@ pub fn is_markup(path: &str) -> bool {
 pub fn clean_bytes(bytes: &Bytes) -> Bytes {
     // Every forbidden character is a C0 control byte, or U+FFFE/U+FFFF
     // (EF BF BE, EF BF BF in UTF-8).
-    let suspect = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    // Scanned in blocks without an early exit, which the compiler turns
+    // into vector instructions: every output passes through here.
+    let control = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    let mut controls = false;
+    let mut ef = false;
+    for block in bytes.chunks(256) {
+        controls |= block.iter().fold(false, |any, &b| any | control(b));
+        ef |= block.iter().fold(false, |any, &b| any | (b == 0xEF));
+        if controls {
+            break;
+        }
+    }
+    // Chinese text has many characters led by EF (full-width punctuation),
+    // few by EF BF.
+    let suspect = controls || (ef && bytes.windows(2).any(|w| w == [0xEF, 0xBF]));
     if !suspect {
         return bytes.clone();
     }

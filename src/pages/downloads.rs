@@ -83,11 +83,11 @@ pub static JSON: Query<JsonInput, Made> = Query::new("atlas.json", |input| {
         None => "null".into(),
     };
     let top = [
-        ("entries", array(&input.records)),
-        ("license", license),
-        ("sources", array(&input.sources)),
-        ("title", string(&input.title)),
-        ("url", string(&input.base_url)),
+        ("entries", Written::Array(&input.records)),
+        ("license", Written::Text(license)),
+        ("sources", Written::Array(&input.sources)),
+        ("title", Written::Text(string(&input.title))),
+        ("url", Written::Text(string(&input.base_url))),
     ];
     Ok(Bytes::from(object(&top)))
 });
@@ -380,24 +380,56 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
     ]
 }
 
-/// An object as `serde_json::to_string_pretty` writes it, from its members
-/// (in key order) already written at their depth.
-fn object(members: &[(&str, String)]) -> String {
-    let body: Vec<String> = members
-        .iter()
-        .map(|(k, v)| format!("  {}: {v}", serde_json::to_string(k).unwrap_or_default()))
-        .collect();
-    format!("{{\n{}\n}}\n", body.join(",\n"))
+/// A member of a top-level object, already written at its depth: a
+/// value's text, or an array of records.
+enum Written<'a> {
+    Text(String),
+    Array(&'a [Digested<String>]),
 }
 
-/// An array of records already written at their depth.
-fn array(records: &[Digested<String>]) -> String {
-    if records.is_empty() {
-        "[]".to_string()
-    } else {
-        let records: Vec<&str> = records.iter().map(|r| r.as_str()).collect();
-        format!("[\n{}\n  ]", records.join(",\n"))
+/// An object as `serde_json::to_string_pretty` writes it, from its members
+/// (in key order), written into one buffer of the right size (the
+/// download of a large atlas is tens of MB: no copy of it is made).
+fn object(members: &[(&str, Written)]) -> String {
+    let size: usize = members
+        .iter()
+        .map(|(k, v)| {
+            k.len()
+                + 8
+                + match v {
+                    Written::Text(t) => t.len(),
+                    Written::Array(records) => {
+                        records.iter().map(|r| r.len() + 2).sum::<usize>() + 8
+                    }
+                }
+        })
+        .sum();
+    let mut out = String::with_capacity(size + 8);
+    out.push_str("{\n");
+    for (i, (k, v)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str("  ");
+        out.push_str(&serde_json::to_string(k).unwrap_or_default());
+        out.push_str(": ");
+        match v {
+            Written::Text(t) => out.push_str(t),
+            Written::Array([]) => out.push_str("[]"),
+            Written::Array(records) => {
+                out.push_str("[\n");
+                for (j, r) in records.iter().enumerate() {
+                    if j > 0 {
+                        out.push_str(",\n");
+                    }
+                    out.push_str(r);
+                }
+                out.push_str("\n  ]");
+            }
+        }
     }
+    out.push_str("\n}\n");
+    out
 }
 
 /// A pretty-printed value moved in by one level (its first line stays).
@@ -481,14 +513,16 @@ mod tests {
                 .map(|r| Digested::new(record_json(r)))
                 .collect();
             let joined = object(&[
-                ("entries", array(&pieces)),
+                ("entries", Written::Array(&pieces)),
                 (
                     "license",
-                    indent(&serde_json::to_string_pretty(&json!(license)).unwrap()),
+                    Written::Text(indent(
+                        &serde_json::to_string_pretty(&json!(license)).unwrap(),
+                    )),
                 ),
-                ("sources", array(&pieces)),
-                ("title", serde_json::to_string(title).unwrap()),
-                ("url", serde_json::to_string(url).unwrap()),
+                ("sources", Written::Array(&pieces)),
+                ("title", Written::Text(serde_json::to_string(title).unwrap())),
+                ("url", Written::Text(serde_json::to_string(url).unwrap())),
             ]);
             assert_eq!(joined, expected, "{n} records");
         }
