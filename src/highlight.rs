@@ -34,7 +34,9 @@ pub fn code_block(code: &str, lang: &str) -> String {
         );
     };
     match classed(code, syntax, set) {
-        Some(html) => format!("<pre class=\"code hl-code\"><code{lang_class}>{html}</code></pre>\n"),
+        Some(html) => {
+            format!("<pre class=\"code hl-code\"><code{lang_class}>{html}</code></pre>\n")
+        }
         None => format!(
             "<pre class=\"code\"><code{lang_class}>{}</code></pre>\n",
             escape(code)

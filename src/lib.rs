@@ -323,15 +323,25 @@ fn pipeline(
         .iter()
         .map(|h| (h.id.clone(), h.kind, h.item().is_none_or(|m| m.in_china())))
         .collect();
+    let sites = memo.get(
+        &geo::SITES,
+        &geo::SitesInput {
+            files: geo_files.sites,
+            placed: Digested::new(placed),
+        },
+    );
+    let places = geo::marks::Places(
+        geo::points(&sites)
+            .map(|(s, lonlat)| {
+                let foreign = atlas.entries[s.entry].item().is_some_and(|m| !m.in_china());
+                (lonlat, foreign)
+            })
+            .collect(),
+    );
     let geo = geo::Geo {
         base: memo.get(&geo::BASE, &geo_files.base),
-        sites: memo.get(
-            &geo::SITES,
-            &geo::SitesInput {
-                files: geo_files.sites,
-                placed: Digested::new(placed),
-            },
-        ),
+        overview: memo.get(&geo::marks::OVERVIEW, &places),
+        sites,
     };
     diags.extend(geo.base.diags.iter().cloned());
     diags.extend(geo.sites.diags.iter().cloned());

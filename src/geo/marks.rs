@@ -16,8 +16,9 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{Frame, Mark, VIEWS, View, shows};
+use super::svg::{Frame, Mark, VIEWS, View, shown_on, shows};
 use crate::html::escape;
+use crate::memo::Query;
 
 /// Widths of a map's box (CSS px) from which each level of detail of an
 /// overview map is shown. `style.css` switches levels at the same widths.
@@ -48,7 +49,12 @@ pub enum Detail<'a> {
     /// crowds drawn as clusters. Without script a cluster links to the map
     /// page at the inset that shows its sites, or at its table of sites;
     /// `more` is the link to the map page ("" on the map page itself).
-    Overview { more: &'a str },
+    /// `levels` are the view's clusters at each level of detail, from
+    /// [`OVERVIEW`], over the marks it shows in order.
+    Overview {
+        more: &'a str,
+        levels: &'a [Vec<Cluster>],
+    },
     /// An entry's locator: its one mark, for a small map.
     Locator,
 }
@@ -95,19 +101,13 @@ pub fn map_with_marks(
                 pen.mark(&mut out, m, *at);
             }
         }
-        Detail::Overview { more } => {
-            let points: Vec<(f64, f64)> = shown.iter().map(|(_, p)| *p).collect();
-            // Each level's clusters in parallel (a large atlas has thousands
-            // of sites), drawn in order.
-            use rayon::prelude::*;
-            let levels: Vec<Vec<Cluster>> = LEVEL_WIDTHS
-                .par_iter()
-                .map(|&width| clusters(&points, GAP * Pen::new(&f, width).scale))
-                .collect();
+        Detail::Overview { more, levels } => {
+            debug_assert_eq!(levels.len(), LEVEL_WIDTHS.len());
             for (k, (&width, level)) in LEVEL_WIDTHS.iter().zip(levels).enumerate() {
                 let pen = Pen::new(&f, width);
                 let _ = write!(out, "<g class=\"level level-{k}\">");
                 for c in level {
+                    debug_assert!(c.members.iter().all(|&i| i < shown.len()));
                     if let [one] = c.members[..] {
                         pen.mark(&mut out, shown[one].0, shown[one].1);
                     } else {
@@ -130,6 +130,47 @@ pub fn map_with_marks(
     }
 }
 
+/// Where the located sites are, for the overview maps: each site's
+/// (lon, lat) and whether it is outside China, in the order of
+/// [`super::points`].
+#[derive(Debug, Default)]
+pub struct Places(pub Vec<((f64, f64), bool)>);
+
+impl std::hash::Hash for Places {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for &((lon, lat), foreign) in &self.0 {
+            (lon.to_bits(), lat.to_bits(), foreign).hash(state);
+        }
+    }
+}
+
+/// For each view of [`VIEWS`], at each level of detail, its clusters.
+pub type Overview = Vec<Vec<Vec<Cluster>>>;
+
+/// The clusters of every overview map: for each view of [`VIEWS`], at each
+/// level of detail of [`LEVEL_WIDTHS`], over the places it shows in order.
+/// Made once per run (the map page and the home page draw the same
+/// clusters) and independent of the pages' links.
+pub static OVERVIEW: Query<Places, Overview> = Query::new("clusters", |places| {
+    use rayon::prelude::*;
+    VIEWS
+        .par_iter()
+        .map(|view| {
+            let f = Frame::new(view);
+            let points: Vec<(f64, f64)> = places
+                .0
+                .iter()
+                .filter(|&&(lonlat, foreign)| shown_on(view, lonlat, foreign))
+                .map(|&((lon, lat), _)| f.xy(lon, lat))
+                .collect();
+            LEVEL_WIDTHS
+                .par_iter()
+                .map(|&width| clusters(&points, GAP * Pen::new(&f, width).scale))
+                .collect()
+        })
+        .collect()
+});
+
 /// The inset that shows a cluster of China's map apart: one that holds
 /// all its sites.
 fn inset_of(view: &View, members: &[&Mark]) -> Option<&'static View> {
@@ -141,7 +182,8 @@ fn inset_of(view: &View, members: &[&Mark]) -> Option<&'static View> {
 
 /// Sites that stand closer than a gap, gathered: each cluster's members
 /// (indexes into the points) and where it is drawn.
-struct Cluster {
+#[derive(Debug)]
+pub struct Cluster {
     members: Vec<usize>,
     x: f64,
     y: f64,
@@ -165,10 +207,20 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     // only: linear in the points for any spread, not quadratic.
     let grid = Grid::new(points, gap);
     let n = points.len();
+    // How many points stand within `gap` of each: over each cell's
+    // points laid out together, a loop the compiler vectorises.
     let crowd: Vec<usize> = (0..n)
         .map(|i| {
+            let (x, y) = points[i];
             grid.around(grid.cell_of(i))
-                .map(|members| members.iter().filter(|&&j| dist(i, j as usize) < within).count())
+                .map(|near| {
+                    near.iter()
+                        .map(|&(px, py)| {
+                            let (dx, dy) = (px - x, py - y);
+                            usize::from(dx * dx + dy * dy < within)
+                        })
+                        .sum::<usize>()
+                })
                 .sum()
         })
         .collect();
@@ -225,9 +277,9 @@ struct Grid {
     height: usize,
     /// The cell of each point, row by row.
     cell: Vec<usize>,
-    /// Cell `c`'s points are `members[start[c]..start[c + 1]]`.
+    /// Cell `c`'s points are `at[start[c]..start[c + 1]]`, in input order.
     start: Vec<usize>,
-    members: Vec<u32>,
+    at: Vec<(f64, f64)>,
 }
 
 impl Grid {
@@ -257,9 +309,9 @@ impl Grid {
             start[c + 1] += start[c];
         }
         let mut fill = start.clone();
-        let mut members = vec![0; points.len()];
+        let mut at = vec![(0.0, 0.0); points.len()];
         for (i, &c) in cell.iter().enumerate() {
-            members[fill[c]] = i as u32;
+            at[fill[c]] = points[i];
             fill[c] += 1;
         }
         Grid {
@@ -267,7 +319,7 @@ impl Grid {
             height,
             cell,
             start,
-            members,
+            at,
         }
     }
 
@@ -287,10 +339,11 @@ impl Grid {
         })
     }
 
-    /// The points of the cell and of its neighbours, a slice per cell.
-    fn around(&self, cell: usize) -> impl Iterator<Item = &[u32]> + '_ {
+    /// Where the points of the cell and of its neighbours stand, a slice
+    /// per cell.
+    fn around(&self, cell: usize) -> impl Iterator<Item = &[(f64, f64)]> + '_ {
         self.neighbours(cell)
-            .map(|c| &self.members[self.start[c]..self.start[c + 1]])
+            .map(|c| &self.at[self.start[c]..self.start[c + 1]])
     }
 }
 

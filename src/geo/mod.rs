@@ -104,6 +104,18 @@ impl std::ops::Deref for Sites {
 pub struct Geo {
     pub base: Digested<Base>,
     pub sites: Digested<Sites>,
+    /// The clusters of the overview maps ([`marks::OVERVIEW`]).
+    pub overview: Digested<marks::Overview>,
+}
+
+impl Default for Digested<marks::Overview> {
+    /// The clusters of no places: every view at every level, empty.
+    fn default() -> Self {
+        Digested::with_digest(
+            0,
+            std::sync::Arc::new((marks::OVERVIEW.make)(&marks::Places::default())),
+        )
+    }
 }
 
 impl Default for Digested<Base> {

@@ -212,8 +212,13 @@ impl std::hash::Hash for Mark {
 
 /// Whether `view` shows mark `m`.
 pub fn shows(view: &View, m: &Mark) -> bool {
+    shown_on(view, m.lonlat, m.foreign)
+}
+
+/// Whether `view` shows a site at `lonlat`, outside China if `foreign`.
+pub fn shown_on(view: &View, lonlat: (f64, f64), foreign: bool) -> bool {
     // China's maps show China's sites only; the world map the comparators.
-    view.contains(m.lonlat) && view.world == m.foreign
+    view.contains(lonlat) && view.world == foreign
 }
 
 const BASE_STYLE: &str = ".land{fill:#e9e5dc;stroke:#fdfcfa;stroke-width:.5}.province{fill:#f3efe6;stroke:#a59d8e;stroke-width:.6;stroke-linejoin:round}.frame{fill:#dfe9ef}\

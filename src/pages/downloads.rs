@@ -521,7 +521,10 @@ mod tests {
                     )),
                 ),
                 ("sources", Written::Array(&pieces)),
-                ("title", Written::Text(serde_json::to_string(title).unwrap())),
+                (
+                    "title",
+                    Written::Text(serde_json::to_string(title).unwrap()),
+                ),
                 ("url", Written::Text(serde_json::to_string(url).unwrap())),
             ]);
             assert_eq!(joined, expected, "{n} records");

@@ -8,7 +8,7 @@ use serde_json::json;
 use tera::Context;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
-use crate::geo::marks::{Detail, legend, map_with_marks};
+use crate::geo::marks::{Detail, Overview, legend, map_with_marks};
 use crate::geo::svg::{Mark, VIEWS, base_map, shows, views_for};
 use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Memo, Query};
@@ -124,6 +124,8 @@ pub struct MarksInput {
     /// without script ("" on the map page itself).
     pub more: String,
     pub marks: Vec<Mark>,
+    /// The clusters of each view, over these marks.
+    pub overview: Digested<Overview>,
 }
 
 /// Every view with all marks.
@@ -131,7 +133,8 @@ pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures"
     use rayon::prelude::*;
     VIEWS
         .par_iter()
-        .map(|v| {
+        .zip(&*input.overview)
+        .map(|(v, levels)| {
             let shown: Vec<Mark> = input
                 .marks
                 .iter()
@@ -157,7 +160,10 @@ pub static FIGURES: Query<MarksInput, Vec<MapFigure>> = Query::new("map figures"
                 &shown,
                 input.depth.root(),
                 &label,
-                Detail::Overview { more: &input.more },
+                Detail::Overview {
+                    more: &input.more,
+                    levels,
+                },
             );
             MapFigure {
                 slug: v.slug.into(),
@@ -176,7 +182,13 @@ pub fn figures(site: &Site, depth: Depth, more: String) -> Digested<Vec<MapFigur
     let marks = crate::geo::points(&site.geo.sites)
         .map(|(s, lonlat)| mark(&site.card(s.entry, depth), lonlat, false))
         .collect();
-    site.memo.get(&FIGURES, &MarksInput { depth, more, marks })
+    let input = MarksInput {
+        depth,
+        more,
+        marks,
+        overview: site.geo.overview.clone(),
+    };
+    site.memo.get(&FIGURES, &input)
 }
 
 /// What the map page reads.
