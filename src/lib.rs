@@ -235,9 +235,6 @@ fn pipeline(
     session: &mut Session,
     sink: &dyn Sink,
 ) -> BuildResult {
-    // Every file leaves through this guard: no markup carries a character
-    // XML forbids, whichever page or file it is (see `xml`).
-    let sink: &dyn Sink = &xml::Guard(sink);
     let mut result = BuildResult::default();
     let mut clock = timing::Clock::start();
     let diags = &mut result.diagnostics;
@@ -256,6 +253,9 @@ fn pipeline(
         };
     }
     let memo = &session.memo;
+    // Every file leaves through this guard: no markup carries a character
+    // XML forbids, whichever page or file it is (see `xml`).
+    let sink = &xml::Guard { sink, memo };
     let files = session.inputs.content(root, diags);
     clock.lap("load");
 
@@ -497,10 +497,7 @@ fn pipeline(
                 };
             }
             for (path, made) in entry_pages.make(i, head, &prepared) {
-                match &*made {
-                    Ok(bytes) => problems.extend(sink.put(&path, bytes).err()),
-                    Err(d) => problems.push(d.clone()),
-                }
+                problems.extend(sink.put(&path, &made).err());
             }
             EntryMade {
                 brief: prepared.brief.clone(),
@@ -556,10 +553,7 @@ fn pipeline(
                 let clock = timing::Clock::start();
                 let made = job.make();
                 clock.slow(&job.path);
-                match &*made {
-                    Ok(bytes) => sink.put(&job.path, bytes).err(),
-                    Err(d) => Some(d.clone()),
-                }
+                sink.put(&job.path, &made).err()
             })
             .collect::<Vec<_>>(),
     );

@@ -6,7 +6,7 @@
 //! ill-formed and a feed reader rejects the whole feed. Content can carry
 //! them where its source text does not show them (a YAML `"\0"` escape, a
 //! `\u0001` in a GeoJSON string), so they are removed at the one place
-//! every file leaves the pipeline ([`Guard`], a wrapper around the sink),
+//! every file leaves the pipeline ([`Guard`], in front of the sink),
 //! by the file's extension: `.xml`, `.svg` and the HTML pages (whose inline
 //! SVG is XML too, and where HTML forbids the same controls). A new XML
 //! output cannot forget the rule: it never hands its bytes to the sink
@@ -18,6 +18,8 @@ use bytes::Bytes;
 
 use crate::Sink;
 use crate::diag::Diagnostic;
+use crate::memo::{Digested, Memo, Query};
+use crate::pages::Made;
 
 /// Whether XML 1.0 allows `c` in a document.
 pub fn allowed(c: char) -> bool {
@@ -75,16 +77,29 @@ pub fn clean_bytes(bytes: &Bytes) -> Bytes {
     }
 }
 
-/// A sink that drops the characters XML forbids from markup files before
-/// handing every file on.
-pub struct Guard<'a>(pub &'a dyn Sink);
+/// The way every file leaves the pipeline: hands it to the sink, without
+/// the characters XML forbids if it is markup. The scan is a query on the
+/// file's digest, so `atlas serve` does not scan again the files a run
+/// took unchanged from the memo.
+pub struct Guard<'a> {
+    pub sink: &'a dyn Sink,
+    pub memo: &'a Memo,
+}
 
-impl Sink for Guard<'_> {
-    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
-        if is_markup(path) {
-            self.0.put(path, &clean_bytes(bytes))
-        } else {
-            self.0.put(path, bytes)
+/// A markup file without the characters XML forbids.
+static CLEAN: Query<Digested<Made>, Bytes> = Query::new("xml guard", |made| match &**made {
+    Ok(bytes) => clean_bytes(bytes),
+    Err(_) => Bytes::new(),
+});
+
+impl Guard<'_> {
+    /// Hands the file at `path` on; a file that could not be made gives
+    /// its problem.
+    pub fn put(&self, path: &str, made: &Digested<Made>) -> Result<(), Diagnostic> {
+        match &**made {
+            Err(d) => Err(d.clone()),
+            Ok(_) if is_markup(path) => self.sink.put(path, &self.memo.get(&CLEAN, made)),
+            Ok(bytes) => self.sink.put(path, bytes),
         }
     }
 }

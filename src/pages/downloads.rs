@@ -371,18 +371,29 @@ pub fn plan<'a>(site: &'a Site<'a>) -> Vec<Job<'a>> {
         ),
         job_with(memo, SEARCH_PATH, &SEARCH, docs),
         job_with(memo, GEOJSON_PATH, &super::map::SITES_GEOJSON, move || {
-            super::map::SitesDownload {
-                base_url: config.base_url.clone(),
-                sites: site.geo.sites.clone(),
-                heads: atlas.entries.clone(),
-            }
+            let features = site
+                .geo
+                .sites
+                .values()
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|s| {
+                    let input = super::map::FeatureInput {
+                        base_url: config.base_url.clone(),
+                        head: atlas.entries[s.entry].clone(),
+                        site: (*s).clone(),
+                    };
+                    memo.get(&super::map::FEATURE, &input)
+                })
+                .collect();
+            super::map::SitesDownload { features }
         }),
     ]
 }
 
 /// A member of a top-level object, already written at its depth: a
 /// value's text, or an array of records.
-enum Written<'a> {
+pub(super) enum Written<'a> {
     Text(String),
     Array(&'a [Digested<String>]),
 }
@@ -390,7 +401,7 @@ enum Written<'a> {
 /// An object as `serde_json::to_string_pretty` writes it, from its members
 /// (in key order), written into one buffer of the right size (the
 /// download of a large atlas is tens of MB: no copy of it is made).
-fn object(members: &[(&str, Written)]) -> String {
+pub(super) fn object(members: &[(&str, Written)]) -> String {
     let size: usize = members
         .iter()
         .map(|(k, v)| {
@@ -448,7 +459,7 @@ fn indent(text: &str) -> String {
 }
 
 /// A record pretty-printed as an element of a top-level array.
-fn record_json(record: &Value) -> String {
+pub(super) fn record_json(record: &Value) -> String {
     let text = serde_json::to_string_pretty(record).unwrap_or_default();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for (k, line) in text.lines().enumerate() {

@@ -8,9 +8,9 @@ use serde_json::json;
 use tera::Context;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
+use crate::geo::Base;
 use crate::geo::marks::{Detail, Overview, legend, map_with_marks};
 use crate::geo::svg::{Mark, VIEWS, base_map, shows, views_for};
-use crate::geo::{Base, Sites};
 use crate::memo::{Digested, Memo, Query};
 use crate::theme::Template;
 use crate::views::{Card, LocationView, SiteView};
@@ -286,28 +286,37 @@ pub static BASE_MAP: Query<(Digested<Base>, usize), Made> =
         Ok(Bytes::from(base_map(base, &VIEWS[*k])))
     });
 
-/// What the GeoJSON download is made from: each site with the entry's
-/// head, and the base URL.
+/// What one feature of the GeoJSON download is made from: the site, the
+/// entry's head and the base URL.
+#[derive(Hash)]
+pub struct FeatureInput {
+    pub base_url: String,
+    pub head: Digested<crate::entry::Head>,
+    pub site: crate::geo::Site,
+}
+
+/// One site as a GeoJSON Feature, pretty-printed at its depth in the
+/// download; made again only when its site or its entry's head changes.
+pub static FEATURE: Query<FeatureInput, String> = Query::new("geojson feature", |input| {
+    super::downloads::record_json(&feature(&input.base_url, &input.head, &input.site))
+});
+
+/// What the GeoJSON download joins: each located site's feature, in the
+/// order of the sites.
 #[derive(Hash)]
 pub struct SitesDownload {
-    pub base_url: String,
-    pub sites: Digested<Sites>,
-    pub heads: Vec<Digested<crate::entry::Head>>,
+    pub features: Vec<Digested<String>>,
 }
 
 /// `data/sites.geojson`: all located sites as one FeatureCollection (RFC
 /// 7946), with each entry's id, kind, names, URL and the provenance of its
 /// position.
 pub static SITES_GEOJSON: Query<SitesDownload, Made> = Query::new("sites geojson", |input| {
-    let features: Vec<serde_json::Value> = input
-        .sites
-        .values()
-        .map(|s| feature(&input.base_url, &input.heads[s.entry], s))
-        .collect();
-    let fc = json!({ "type": "FeatureCollection", "features": features });
-    let mut text = serde_json::to_string_pretty(&fc).unwrap_or_default();
-    text.push('\n');
-    Ok(Bytes::from(text))
+    use super::downloads::{Written, object};
+    Ok(Bytes::from(object(&[
+        ("features", Written::Array(&input.features)),
+        ("type", Written::Text("\"FeatureCollection\"".into())),
+    ])))
 });
 
 fn feature(base_url: &str, e: &crate::entry::Head, s: &crate::geo::Site) -> serde_json::Value {
