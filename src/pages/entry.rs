@@ -47,11 +47,6 @@ pub struct Pages<'a> {
 }
 
 impl Pages<'_> {
-    /// Where entry `head`'s page goes.
-    pub fn path(&self, head: &Head) -> String {
-        format!("{}index.html", head.url_path())
-    }
-
     /// Makes (or takes from the memo) the files of entry `i`: its page,
     /// then the citation files beside it, each as (path, bytes). The page
     /// and the files read one citation, made once.
@@ -63,6 +58,7 @@ impl Pages<'_> {
     ) -> Vec<(String, Digested<Made>)> {
         let card = self.cards[Depth::Two as usize][i].clone();
         let citation = citation(self.memo, &self.config, self.geo, i, head);
+        let folder = head.url_path();
         let mut files = Vec::with_capacity(1 + Form::ALL.len());
         for form in Form::ALL {
             let file = CiteFile {
@@ -70,7 +66,7 @@ impl Pages<'_> {
                 form,
             };
             files.push((
-                format!("{}{}", head.url_path(), form.file()),
+                [folder.as_str(), form.file()].concat(),
                 self.memo.get(&CITE_FILE, &file),
             ));
         }
@@ -84,7 +80,7 @@ impl Pages<'_> {
             location: super::map::location(self.memo, self.geo, i, &card),
             card,
         };
-        files.insert(0, (self.path(head), self.memo.get(&PAGE, &input)));
+        files.insert(0, (folder + "index.html", self.memo.get(&PAGE, &input)));
         files
     }
 

@@ -15,7 +15,7 @@
 mod http;
 mod watch;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::panic::AssertUnwindSafe;
@@ -372,7 +372,7 @@ fn changed_paths(old: &HashMap<String, Bytes>, new: &[OutputFile]) -> Vec<String
         .filter(|f| !old.get(&f.path).is_some_and(|b| same_bytes(b, &f.bytes)))
         .map(|f| f.path.clone())
         .collect();
-    let kept: std::collections::HashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+    let kept: FxHashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
     changed.extend(old.keys().filter(|p| !kept.contains(p.as_str())).cloned());
     changed.sort();
     changed
