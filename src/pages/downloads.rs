@@ -461,7 +461,10 @@ fn indent(text: &str) -> String {
 /// A record pretty-printed as an element of a top-level array.
 pub(super) fn record_json(record: &Value) -> String {
     let text = serde_json::to_string_pretty(record).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Exactly its size: a large atlas keeps every record until the download
+    // is joined.
+    let lines = text.lines().count();
+    let mut out = String::with_capacity(text.len() + 4 * lines);
     for (k, line) in text.lines().enumerate() {
         if k > 0 {
             out.push('\n');
