@@ -207,23 +207,7 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     // only: linear in the points for any spread, not quadratic.
     let grid = Grid::new(points, gap);
     let n = points.len();
-    // How many points stand within `gap` of each: over each cell's
-    // points laid out together, a loop the compiler vectorises.
-    let crowd: Vec<usize> = (0..n)
-        .map(|i| {
-            let (x, y) = points[i];
-            grid.around(grid.cell_of(i))
-                .map(|near| {
-                    near.iter()
-                        .map(|&(px, py)| {
-                            let (dx, dy) = (px - x, py - y);
-                            usize::from(dx * dx + dy * dy < within)
-                        })
-                        .sum::<usize>()
-                })
-                .sum()
-        })
-        .collect();
+    let crowd = crowds(points, gap);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| crowd[b].cmp(&crowd[a]).then(a.cmp(&b)));
     let mut leaders: Vec<usize> = Vec::new();
@@ -267,6 +251,88 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     }
     cs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     cs
+}
+
+/// How many points stand within `gap` of each point (itself included),
+/// exactly as comparing every pair counts them. Over a grid of cells a
+/// `k`-th of `gap` wide (`k` grows with how crowded the points are), with
+/// the box each cell's points fill: a cell whose box lies wholly inside a
+/// point's circle counts whole, one wholly outside is skipped, and only
+/// the points of cells across the circle's edge are compared one by one.
+/// So a crowd of thousands costs each point about the length of its
+/// circle's edge, not the whole crowd. The tests on the boxes round as the
+/// comparison of a point does (differences, squares and sums are monotone),
+/// so they never disagree with it.
+fn crowds(points: &[(f64, f64)], gap: f64) -> Vec<usize> {
+    let within = gap * gap;
+    let coarse = Grid::new(points, gap);
+    let occupied = (0..coarse.cells())
+        .filter(|&c| coarse.start[c + 1] > coarse.start[c])
+        .count()
+        .max(1);
+    let per_cell = points.len() as f64 / occupied as f64;
+    let k = per_cell.cbrt().ceil().clamp(1.0, 16.0) as usize;
+    let (grid, reach) = if k == 1 {
+        (coarse, 1)
+    } else {
+        (Grid::new(points, gap / k as f64), k + 1)
+    };
+    // (x min, x max, y min, y max) of each cell's points.
+    let boxes: Vec<(f64, f64, f64, f64)> = (0..grid.cells())
+        .map(|c| {
+            grid.at[grid.start[c]..grid.start[c + 1]].iter().fold(
+                (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+                |(x0, x1, y0, y1), &(x, y)| (x0.min(x), x1.max(x), y0.min(y), y1.max(y)),
+            )
+        })
+        .collect();
+    let beyond = |v: f64, lo: f64, hi: f64| {
+        if v < lo {
+            lo - v
+        } else if v > hi {
+            v - hi
+        } else {
+            0.0
+        }
+    };
+    (0..points.len())
+        .map(|i| {
+            let (x, y) = points[i];
+            let cell = grid.cell_of(i);
+            let (cx, cy) = (cell % grid.width, cell / grid.width);
+            let mut count = 0;
+            for row in cy.saturating_sub(reach)..=(cy + reach).min(grid.height - 1) {
+                for col in cx.saturating_sub(reach)..=(cx + reach).min(grid.width - 1) {
+                    let c = row * grid.width + col;
+                    let near = &grid.at[grid.start[c]..grid.start[c + 1]];
+                    if near.is_empty() {
+                        continue;
+                    }
+                    let (x0, x1, y0, y1) = boxes[c];
+                    let (fx, fy) = (
+                        (x0 - x).abs().max((x1 - x).abs()),
+                        (y0 - y).abs().max((y1 - y).abs()),
+                    );
+                    if fx * fx + fy * fy < within {
+                        count += near.len();
+                        continue;
+                    }
+                    let (nx, ny) = (beyond(x, x0, x1), beyond(y, y0, y1));
+                    if nx * nx + ny * ny >= within {
+                        continue;
+                    }
+                    count += near
+                        .iter()
+                        .map(|&(px, py)| {
+                            let (dx, dy) = (px - x, py - y);
+                            usize::from(dx * dx + dy * dy < within)
+                        })
+                        .sum::<usize>();
+                }
+            }
+            count
+        })
+        .collect()
 }
 
 /// Points bucketed in square cells `gap` wide, over the box that holds
@@ -337,13 +403,6 @@ impl Grid {
         (cy.saturating_sub(1)..=(cy + 1).min(self.height - 1)).flat_map(move |y| {
             (cx.saturating_sub(1)..=(cx + 1).min(self.width - 1)).map(move |x| y * self.width + x)
         })
-    }
-
-    /// Where the points of the cell and of its neighbours stand, a slice
-    /// per cell.
-    fn around(&self, cell: usize) -> impl Iterator<Item = &[(f64, f64)]> + '_ {
-        self.neighbours(cell)
-            .map(|c| &self.at[self.start[c]..self.start[c + 1]])
     }
 }
 
@@ -617,6 +676,54 @@ mod tests {
                 assert_eq!(a.members, b.members);
                 assert_eq!((a.x, a.y), (b.x, b.y));
             }
+        }
+    }
+
+    #[test]
+    fn crowds_count_as_comparing_every_pair_does() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 100_000) as f64 / 100.0
+        };
+        // Sparse points, a dense crowd (fine cells), points on cell borders
+        // and exactly a gap apart.
+        for (n, gap, crowd) in [
+            (300, 30.0, 0.0),
+            (3000, 40.0, 0.8),
+            (2000, 7.5, 0.5),
+            (500, 100.0, 1.0),
+        ] {
+            let points: Vec<(f64, f64)> = (0..n)
+                .map(|i| {
+                    if (i as f64) < crowd * n as f64 {
+                        (500.0 + next() / 10.0, 300.0 + next() / 10.0)
+                    } else if i % 5 == 0 {
+                        (
+                            (next() / gap).round() * gap,
+                            (next() / gap).round() * gap / 4.0,
+                        )
+                    } else {
+                        (next(), next())
+                    }
+                })
+                .collect();
+            let within = gap * gap;
+            let brute: Vec<usize> = points
+                .iter()
+                .map(|&(x, y)| {
+                    points
+                        .iter()
+                        .filter(|&&(px, py)| {
+                            let (dx, dy) = (px - x, py - y);
+                            dx * dx + dy * dy < within
+                        })
+                        .count()
+                })
+                .collect();
+            assert_eq!(crowds(&points, gap), brute, "{n} points, gap {gap}");
         }
     }
 
