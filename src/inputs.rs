@@ -135,6 +135,12 @@ impl Inputs {
             self.reused += files.len();
             return files.clone();
         }
+        if let Some(files) = self.edited_only(root) {
+            if let Some((_, found)) = &self.content {
+                diags.extend(found.iter().cloned());
+            }
+            return files;
+        }
         let reused = std::sync::atomic::AtomicUsize::new(0);
         let reuse = |rel: &str, path: &Path| {
             let (stamp, text) = self.kept(rel, path)?;
@@ -154,6 +160,42 @@ impl Inputs {
             self.content = Some((files.clone(), found));
         }
         files
+    }
+
+    /// While watched, when every change reported under `content/` is an
+    /// edit of a file the last walk found, and each still reads (a regular
+    /// file inside the project, within its limit, UTF-8): the last walk's
+    /// files with those texts read again, without walking the folder. What
+    /// the walk reported stays true: no file came, went or was renamed.
+    /// Anything else (`None`) walks again.
+    fn edited_only(&mut self, root: &Path) -> Option<Vec<SourceFile>> {
+        if !self.watched {
+            return None;
+        }
+        let (files, found) = self.content.as_ref()?;
+        let under_content = |c: &String| c.starts_with("content/");
+        if self.changed.iter().any(|c| c == "content") {
+            return None;
+        }
+        let edited: Vec<&String> = self.changed.iter().filter(|c| under_content(c)).collect();
+        let mut files = files.clone();
+        let found = found.clone();
+        let reader = Reader::new(root);
+        let mut texts = Vec::with_capacity(edited.len());
+        for rel in edited {
+            let f = files.iter_mut().find(|f| &f.path == rel)?;
+            let path = root.join(rel);
+            let stamp = stamp_of(&path);
+            let text = reader.read_text(&path, crate::limits::ENTRY).ok()?;
+            f.text = Digested::text(Arc::from(text));
+            f.stamp = stamp;
+            texts.push((f.path.clone(), (f.stamp, f.text.clone())));
+        }
+        self.read += texts.len();
+        self.reused += files.len() - texts.len();
+        self.files.extend(texts);
+        self.content = Some((files.clone(), found));
+        Some(files)
     }
 
     /// The text of the file at `path` (shown as `rel`), read with `reader`
