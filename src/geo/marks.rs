@@ -651,15 +651,20 @@ mod tests {
         cs
     }
 
-    #[test]
-    fn the_grid_clusters_as_comparing_every_pair_does() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
+    /// Pseudo-random coordinates in `0..size` (xorshift), in steps of a
+    /// thousandth of `size` so that some fall on cell borders.
+    fn coordinates(mut state: u64, size: f64) -> impl FnMut() -> f64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            (state % 10_000) as f64 / 10.0
-        };
+            (state % 1000) as f64 * size / 1000.0
+        }
+    }
+
+    #[test]
+    fn the_grid_clusters_as_comparing_every_pair_does() {
+        let mut next = coordinates(0x2545_f491_4f6c_dd1d, 1000.0);
         for (n, gap) in [(50, 30.0), (400, 24.0), (1000, 60.0), (300, 7.5)] {
             // Crowds and strays, some on cell borders.
             let points: Vec<(f64, f64)> = (0..n)
@@ -681,13 +686,7 @@ mod tests {
 
     #[test]
     fn crowds_count_as_comparing_every_pair_does() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % 100_000) as f64 / 100.0
-        };
+        let mut next = coordinates(0x9e37_79b9_7f4a_7c15, 1000.0);
         // Sparse points, a dense crowd (fine cells), points on cell borders
         // and exactly a gap apart.
         for (n, gap, crowd) in [
