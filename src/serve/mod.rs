@@ -261,7 +261,9 @@ impl Rebuilder {
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let collect = Collect::default();
             let mut result = crate::run_with(&self.root, &self.build, &mut self.session, &collect);
+            let mut clock = crate::timing::Clock::start();
             result.files = collect.into_files();
+            clock.lap("collect");
             result
         }));
         self.builds += 1;
@@ -295,7 +297,9 @@ impl Rebuilder {
             }
             return;
         }
+        let mut clock = crate::timing::Clock::start();
         let changed = self.publish(Some(result), None);
+        clock.lap("publish");
         if self.verbose {
             eprintln!(
                 "{what}: rebuilt in {} ms, {} file(s) changed",
