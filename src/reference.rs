@@ -22,7 +22,7 @@ pub struct CitationInput {
     pub config: Digested<PageConfig>,
     pub head: Digested<Head>,
     /// The entry's place on the map, if it has one.
-    pub site: Option<crate::geo::Site>,
+    pub site: Option<Digested<crate::geo::Site>>,
 }
 
 /// An entry's citation in every form.
@@ -56,7 +56,7 @@ pub static CITATION: Query<CitationInput, Citation> = Query::with_cutoff("citati
         json_ld: crate::html::script_json(&json_ld(
             &input.config,
             &input.head,
-            input.site.as_ref(),
+            input.site.as_deref(),
         )),
     }
 });

@@ -88,12 +88,14 @@ pub struct Base {
 /// joining the site files.
 #[derive(Debug, Default)]
 pub struct Sites {
-    pub by_entry: BTreeMap<usize, Site>,
+    /// Each located entry's site, digested once: pages take it as part of
+    /// their input at the cost of a shared handle.
+    pub by_entry: BTreeMap<usize, Digested<Site>>,
     pub diags: Vec<Diagnostic>,
 }
 
 impl std::ops::Deref for Sites {
-    type Target = BTreeMap<usize, Site>;
+    type Target = BTreeMap<usize, Digested<Site>>;
     fn deref(&self) -> &Self::Target {
         &self.by_entry
     }
@@ -256,14 +258,17 @@ pub static SITES: Query<SitesInput, Sites> = Query::new("sites", |input| {
         }
     }
     Sites {
-        by_entry: sites,
+        by_entry: sites
+            .into_iter()
+            .map(|(i, site)| (i, Digested::new(site)))
+            .collect(),
         diags: diags.into_iter().collect(),
     }
 });
 
 /// Located sites (with a point), in entry order.
 pub fn points(sites: &Sites) -> impl Iterator<Item = (&Site, (f64, f64))> + '_ {
-    sites.values().filter_map(|s| s.point.map(|p| (s, p)))
+    sites.values().filter_map(|s| s.point.map(|p| (&**s, p)))
 }
 
 fn parse(rel: &str, text: &str, diags: &mut Diagnostics) -> Option<geojson::FeatureCollection> {

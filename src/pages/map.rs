@@ -43,7 +43,7 @@ pub struct MapFigure {
 /// What a locator map is made from.
 #[derive(Hash)]
 pub struct LocationInput {
-    pub site: crate::geo::Site,
+    pub site: Digested<crate::geo::Site>,
     /// The entry's card on its own page.
     pub card: Digested<Card>,
 }
@@ -199,7 +199,7 @@ pub struct MapPage {
     pub config: Digested<PageConfig>,
     pub figures: Digested<Vec<MapFigure>>,
     /// Every located (or deliberately unlocated) entry: its site and card.
-    pub rows: Vec<(crate::geo::Site, Digested<Card>)>,
+    pub rows: Vec<(Digested<crate::geo::Site>, Digested<Card>)>,
 }
 
 /// Rendering the map page.
@@ -218,7 +218,7 @@ pub static PAGE: Query<MapPage, Made> = Query::new("map page", |p| {
 
 /// The table of every located site, beside the maps: China's first, then
 /// the comparators abroad, each by title.
-fn rows(sites: &[(crate::geo::Site, Digested<Card>)]) -> Vec<SiteRow> {
+fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow> {
     let mut rows: Vec<SiteRow> = sites
         .iter()
         .map(|(s, c)| {
@@ -292,7 +292,7 @@ pub static BASE_MAP: Query<(Digested<Base>, usize), Made> =
 pub struct FeatureInput {
     pub base_url: String,
     pub head: Digested<crate::entry::Head>,
-    pub site: crate::geo::Site,
+    pub site: Digested<crate::geo::Site>,
 }
 
 /// One site as a GeoJSON Feature, pretty-printed at its depth in the
