@@ -207,7 +207,7 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
     // only: linear in the points for any spread, not quadratic.
     let grid = Grid::new(points, gap);
     let n = points.len();
-    let crowd = crowds(points, gap);
+    let crowd = crowds(points, gap, &grid);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| crowd[b].cmp(&crowd[a]).then(a.cmp(&b)));
     let mut leaders: Vec<usize> = Vec::new();
@@ -262,20 +262,22 @@ fn clusters(points: &[(f64, f64)], gap: f64) -> Vec<Cluster> {
 /// So a crowd of thousands costs each point about the length of its
 /// circle's edge, not the whole crowd. The tests on the boxes round as the
 /// comparison of a point does (differences, squares and sums are monotone),
-/// so they never disagree with it.
-fn crowds(points: &[(f64, f64)], gap: f64) -> Vec<usize> {
+/// so they never disagree with it. `coarse` is the points' grid of cells
+/// `gap` wide.
+fn crowds(points: &[(f64, f64)], gap: f64, coarse: &Grid) -> Vec<usize> {
     let within = gap * gap;
-    let coarse = Grid::new(points, gap);
     let occupied = (0..coarse.cells())
         .filter(|&c| coarse.start[c + 1] > coarse.start[c])
         .count()
         .max(1);
     let per_cell = points.len() as f64 / occupied as f64;
     let k = per_cell.cbrt().ceil().clamp(1.0, 16.0) as usize;
+    let fine;
     let (grid, reach) = if k == 1 {
         (coarse, 1)
     } else {
-        (Grid::new(points, gap / k as f64), k + 1)
+        fine = Grid::new(points, gap / k as f64);
+        (&fine, k + 1)
     };
     // (x min, x max, y min, y max) of each cell's points.
     let boxes: Vec<(f64, f64, f64, f64)> = (0..grid.cells())
@@ -722,7 +724,8 @@ mod tests {
                         .count()
                 })
                 .collect();
-            assert_eq!(crowds(&points, gap), brute, "{n} points, gap {gap}");
+            let grid = Grid::new(&points, gap);
+            assert_eq!(crowds(&points, gap, &grid), brute, "{n} points, gap {gap}");
         }
     }
 
