@@ -323,19 +323,18 @@ fn pipeline(
         .iter()
         .map(|h| (h.id.clone(), h.kind, h.item().is_none_or(|m| m.in_china())))
         .collect();
+    let placed = Digested::new(placed);
     let sites = memo.get(
         &geo::SITES,
         &geo::SitesInput {
             files: geo_files.sites,
-            placed: Digested::new(placed),
+            placed: placed.clone(),
         },
     );
+    // (id, kind, in China) by atlas index.
     let places = geo::marks::Places(
         geo::points(&sites)
-            .map(|(s, lonlat)| {
-                let foreign = atlas.entries[s.entry].item().is_some_and(|m| !m.in_china());
-                (lonlat, foreign)
-            })
+            .map(|(s, lonlat)| (lonlat, !placed[s.entry].2))
             .collect(),
     );
     let geo = geo::Geo {
