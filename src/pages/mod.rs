@@ -96,14 +96,6 @@ pub fn job_with<'a, I: Hash + 'a>(
     }
 }
 
-/// A job for a file made outside the memo (already in hand).
-pub fn ready<'a>(path: impl Into<String>, bytes: Digested<Made>) -> Job<'a> {
-    Job {
-        path: path.into(),
-        make: Box::new(move || bytes.clone()),
-    }
-}
-
 /// How deep a page is, which decides how its links climb to the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Depth {
