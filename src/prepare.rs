@@ -297,7 +297,11 @@ fn uses(cites: &[(usize, String, CiteRef)]) -> BTreeMap<String, Digested<Vec<Cit
     }
     by_source
         .into_iter()
-        .map(|(s, list)| (s.to_string(), Digested::new(list)))
+        .map(|(s, mut list)| {
+            // Kept for the whole build (source pages read them last).
+            list.shrink_to_fit();
+            (s.to_string(), Digested::new(list))
+        })
         .collect()
 }
 

@@ -76,6 +76,8 @@ pub fn rows(item: &ItemMeta) -> Vec<FactRow> {
             _ => {}
         }
     }
+    // Every item's facts are kept for the whole build: no spare capacity.
+    out.shrink_to_fit();
     out
 }
 

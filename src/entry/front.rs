@@ -1,8 +1,8 @@
 //! Front matter: find it in the file, keeping byte offsets, and index where
 //! each top-level key and its value sit so later checks can point at them.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Byte ranges of the parts of a content file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,26 +97,34 @@ fn newline_len(text: &str, at: usize) -> usize {
 }
 
 /// Where each top-level key of the front matter is: the key itself and the
-/// region of its value (up to the next top-level key).
+/// region of its value (up to the next top-level key). Offsets are the
+/// file's; the key names are read from the front matter's text, which the
+/// index shares with its [`Head`](super::Head) (an entry's index is kept for
+/// the whole build: a few spans, no strings of its own).
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
-    keys: BTreeMap<String, KeySpan>,
+    /// The file's text up to its body.
+    text: Arc<str>,
+    /// In file order; a repeated key only where it first appears.
+    spans: Box<[KeySpan]>,
     /// The whole front matter, for problems with no better place.
     pub front: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
-pub struct KeySpan {
-    pub key: Range<usize>,
-    pub value: Range<usize>,
+struct KeySpan {
+    key: Range<usize>,
+    value: Range<usize>,
 }
 
 impl KeyIndex {
-    /// Indexes the front matter at `front` in `text`. Top-level keys are the
-    /// lines that start at column 0 with `name:`.
-    pub fn build(text: &str, front: Range<usize>) -> KeyIndex {
-        let mut keys: BTreeMap<String, KeySpan> = BTreeMap::new();
-        let mut last: Option<String> = None;
+    /// Indexes the front matter at `front` in `text` (the file's text up to
+    /// its body, at least). Top-level keys are the lines that start at
+    /// column 0 with `name:`.
+    pub fn build(text: Arc<str>, front: Range<usize>) -> KeyIndex {
+        let mut spans: Vec<KeySpan> = Vec::new();
+        // The span the lines being read belong to.
+        let mut last: Option<usize> = None;
         for line in Lines::new(&text[..front.end], front.start) {
             let s = &text[line.clone()];
             let is_key = s
@@ -129,39 +137,46 @@ impl KeyIndex {
                 })
                 .map(|i| (&s[..i], i));
             if let Some((name, colon)) = is_key {
-                if let Some(prev) = last.take()
-                    && let Some(k) = keys.get_mut(&prev)
-                {
-                    k.value.end = trim_end_at(text, line.start, k.value.start);
+                if let Some(prev) = last.take() {
+                    let k = &mut spans[prev];
+                    k.value.end = trim_end_at(&text, line.start, k.value.start);
                 }
                 let value_start = line.start + colon + 1;
                 let skipped = text[value_start..line.end].len()
                     - text[value_start..line.end].trim_start().len();
-                keys.entry(name.to_string()).or_insert(KeySpan {
-                    key: line.start..line.start + name.len(),
-                    value: value_start + skipped..line.end,
-                });
-                last = Some(name.to_string());
-            } else if let Some(prev) = &last
+                let seen = spans.iter().position(|k| &text[k.key.clone()] == name);
+                last = Some(seen.unwrap_or_else(|| {
+                    spans.push(KeySpan {
+                        key: line.start..line.start + name.len(),
+                        value: value_start + skipped..line.end,
+                    });
+                    spans.len() - 1
+                }));
+            } else if let Some(prev) = last
                 && !s.trim().is_empty()
-                && let Some(k) = keys.get_mut(prev)
             {
-                k.value.end = line.end;
+                spans[prev].value.end = line.end;
             }
         }
-        KeyIndex { keys, front }
+        KeyIndex {
+            text,
+            spans: spans.into_boxed_slice(),
+            front,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&KeySpan> {
+        self.spans.iter().find(|k| &self.text[k.key.clone()] == key)
     }
 
     /// The span of `key` itself, or the whole front matter.
     pub fn key(&self, key: &str) -> Range<usize> {
-        self.keys
-            .get(key)
-            .map_or(self.front.clone(), |k| k.key.clone())
+        self.get(key).map_or(self.front.clone(), |k| k.key.clone())
     }
 
     /// The span of `key`'s value (the key if the value is empty).
     pub fn value(&self, key: &str) -> Range<usize> {
-        match self.keys.get(key) {
+        match self.get(key) {
             Some(k) if !k.value.is_empty() => k.value.clone(),
             Some(k) => k.key.clone(),
             None => self.front.clone(),
@@ -178,18 +193,15 @@ impl KeyIndex {
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.keys.contains_key(key)
+        self.get(key).is_some()
     }
 
     /// The keys in file order.
     pub fn in_order(&self) -> Vec<(&str, Range<usize>)> {
-        let mut v: Vec<_> = self
-            .keys
+        self.spans
             .iter()
-            .map(|(k, s)| (k.as_str(), s.key.clone()))
-            .collect();
-        v.sort_by_key(|(_, r)| r.start);
-        v
+            .map(|k| (&self.text[k.key.clone()], k.key.clone()))
+            .collect()
     }
 }
 
@@ -253,12 +265,31 @@ mod tests {
     fn indexes_keys_and_values() {
         let t = "---\ntitle: A b\nprograms:\n  - x\n  - torch\nprovince: Beijing\n---\n";
         let s = split_front_matter(t).unwrap();
-        let k = KeyIndex::build(t, s.front);
+        let k = KeyIndex::build(Arc::from(&t[..s.body.start]), s.front);
         assert_eq!(&t[k.key("title")], "title");
         assert_eq!(&t[k.value("title")], "A b");
         assert_eq!(&t[k.value("programs")], "\n  - x\n  - torch");
         assert_eq!(&t[k.find_in(t, "programs", "torch")], "torch");
         assert_eq!(&t[k.find_in(t, "programs", "x")], "x");
         assert_eq!(&t[k.value("province")], "Beijing");
+        let names: Vec<&str> = k.in_order().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["title", "programs", "province"]);
+        assert!(k.contains("programs") && !k.contains("program"));
+        assert_eq!(k.value("missing"), k.front);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_where_it_first_appears() {
+        let t = "---
+title: A
+city: X
+title: B
+---
+";
+        let s = split_front_matter(t).unwrap();
+        let k = KeyIndex::build(Arc::from(&t[..s.body.start]), s.front);
+        assert_eq!(&t[k.value("title")], "A");
+        assert_eq!(k.key("title"), 4..9);
+        assert_eq!(k.in_order().len(), 2);
     }
 }

@@ -64,7 +64,9 @@ impl Parser<'_> {
             }
         };
         let mapping = self.parse_yaml(split.front.clone())?;
-        self.keys = KeyIndex::build(text, split.front.clone());
+        // The file's text up to the body: kept with the head, for messages.
+        let front: Arc<str> = Arc::from(&text[..split.body.start]);
+        self.keys = KeyIndex::build(front.clone(), split.front.clone());
         self.check_keys(&mapping);
         self.check_controls(&mapping);
         let meta = match self.file.kind {
@@ -80,7 +82,6 @@ impl Parser<'_> {
             }
             Kind::Page => Meta::Page(self.deserialize::<PageMeta>(&mapping)),
         };
-        let front: Arc<str> = Arc::from(&text[..split.body.start]);
         let facts = match &meta {
             Meta::Item(item) => super::facts::rows(item),
             _ => Vec::new(),

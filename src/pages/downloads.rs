@@ -210,11 +210,21 @@ pub static DOC: Query<DocInput, String> = Query::new("search document", |input| 
 
 /// `static/search-index.js`.
 pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index", |docs| {
-    let docs: Vec<&str> = docs.iter().map(|d| d.as_str()).collect();
-    Ok(Bytes::from(format!(
-        "window.ATLAS_SEARCH = [{}];\n",
-        docs.join(",")
-    )))
+    const HEAD: &str = "window.ATLAS_SEARCH = [";
+    const TAIL: &str = "];\n";
+    // One buffer of the exact size: the index of a large atlas is tens of
+    // MB, and every document is held until it is joined.
+    let size = HEAD.len() + TAIL.len() + docs.iter().map(|d| d.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    out.push_str(HEAD);
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(d);
+    }
+    out.push_str(TAIL);
+    Ok(Bytes::from(out))
 });
 
 /// Where the downloads and the search index go.
@@ -492,7 +502,10 @@ fn search_doc(e: &Head, brief: &Brief, index_html: bool) -> String {
         "x": text,
         "h": href,
     });
-    serde_json::to_string(&doc).unwrap_or_default()
+    let mut doc = serde_json::to_string(&doc).unwrap_or_default();
+    // Kept until the index is joined: no spare capacity.
+    doc.shrink_to_fit();
+    doc
 }
 
 #[cfg(test)]
