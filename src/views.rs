@@ -202,56 +202,57 @@ pub struct NoteView {
     pub refs: Vec<String>,
 }
 
-/// A park, program or lab page.
+/// A park, program or lab page: what its template reads, borrowed from
+/// the prepared entry (a page is rendered once; nothing is copied for it).
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct EntryView {
-    pub card: Card,
+pub struct EntryView<'a> {
+    pub card: &'a Card,
     /// The Chinese name with its note marks, or marked as the atlas's own.
-    pub name_zh: Option<FactView>,
+    pub name_zh: Option<&'a FactView>,
     pub kind_label: String,
     pub kind_href: String,
-    pub aliases: Vec<String>,
-    pub facts: Vec<FactView>,
-    pub relations: Vec<RelationView>,
-    pub body: String,
-    pub headings: Vec<Heading>,
-    pub notes: Vec<NoteView>,
+    pub aliases: &'a [String],
+    pub facts: &'a [FactView],
+    pub relations: &'a [RelationView],
+    pub body: &'a str,
+    pub headings: &'a [Heading],
+    pub notes: &'a [NoteView],
     /// "Cite this entry": as text, BibTeX, CSL-JSON, RIS, meta tags, JSON-LD.
-    pub citation: crate::reference::Citation,
+    pub citation: &'a crate::reference::Citation,
     pub edit_href: String,
     pub updated: String,
-    pub path: String,
-    pub location: Option<LocationView>,
+    pub path: &'a str,
+    pub location: Option<&'a LocationView>,
 }
 
-/// A source page.
+/// A source page: what its template reads, borrowed where it can be.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct SourceView {
-    pub card: Card,
-    pub short: String,
+pub struct SourceView<'a> {
+    pub card: &'a Card,
+    pub short: &'a str,
     pub reference: String,
-    pub authors: Vec<String>,
-    pub kind: String,
+    pub authors: &'a [String],
+    pub kind: &'a str,
     pub year: String,
-    pub publisher: String,
-    pub venue: String,
-    pub url: String,
+    pub publisher: &'a str,
+    pub venue: &'a str,
+    pub url: &'a str,
     pub accessed: String,
     /// Where a reader finds a source without a URL.
-    pub availability: String,
-    pub language: String,
-    pub body: String,
-    pub notes: Vec<NoteView>,
-    pub cited_by: Vec<CitedBy>,
+    pub availability: &'a str,
+    pub language: &'a str,
+    pub body: &'a str,
+    pub notes: &'a [NoteView],
+    pub cited_by: Vec<CitedBy<'a>>,
     pub cite_count: usize,
     pub edit_href: String,
 }
 
 /// One entry that cites a source, with each place it does.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct CitedBy {
-    pub card: Card,
-    pub uses: Vec<CiteUse>,
+pub struct CitedBy<'a> {
+    pub card: &'a Card,
+    pub uses: &'a [CiteUse],
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]

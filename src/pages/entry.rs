@@ -94,24 +94,24 @@ fn context(p: &EntryPage) -> Context {
     let config = &p.config;
     let item = e.item();
     let view = EntryView {
-        card: (*p.card).clone(),
-        name_zh: prepared.name_zh.clone(),
+        card: &p.card,
+        name_zh: prepared.name_zh.as_ref(),
         kind_label: e.kind.label_plural().into(),
         kind_href: config.href(Depth::Two, &format!("{}/", e.kind.folder())),
-        aliases: item.map(|m| m.aliases.clone()).unwrap_or_default(),
-        facts: prepared.facts.clone(),
-        relations: prepared.relations.clone(),
-        body: prepared.body.html.clone(),
-        headings: prepared.body.headings.clone(),
-        notes: prepared.notes.clone(),
-        citation: (*p.citation).clone(),
+        aliases: item.map(|m| m.aliases.as_slice()).unwrap_or_default(),
+        facts: &prepared.facts,
+        relations: &prepared.relations,
+        body: &prepared.body.html,
+        headings: &prepared.body.headings,
+        notes: &prepared.notes,
+        citation: &p.citation,
         edit_href: edit_href(config, e),
         updated: item
             .and_then(|m| m.updated)
             .map(|d| d.to_string())
             .unwrap_or_default(),
-        path: e.path.clone(),
-        location: p.location.as_deref().cloned(),
+        path: &e.path,
+        location: p.location.as_deref(),
     };
     let info = config.info(
         e.title(),

@@ -36,25 +36,25 @@ pub static PAGE: Query<SourcePage, Made> = Query::new("source page", |p| {
         .citers
         .iter()
         .map(|(card, uses)| CitedBy {
-            card: (**card).clone(),
-            uses: (**uses).clone(),
+            card,
+            uses: uses.as_slice(),
         })
         .collect();
     let view = SourceView {
-        card: (*p.card).clone(),
-        short: s.short.clone(),
+        card: &p.card,
+        short: &s.short,
         reference: reference_html(s),
-        authors: s.authors.clone(),
-        kind: s.kind.clone(),
+        authors: &s.authors,
+        kind: &s.kind,
         year: source_year(s).unwrap_or_default(),
-        publisher: s.publisher.clone().unwrap_or_default(),
-        venue: s.venue.clone().unwrap_or_default(),
-        url: s.url.clone().unwrap_or_default(),
+        publisher: s.publisher.as_deref().unwrap_or_default(),
+        venue: s.venue.as_deref().unwrap_or_default(),
+        url: s.url.as_deref().unwrap_or_default(),
         accessed: s.accessed.map(|d| d.to_string()).unwrap_or_default(),
-        availability: s.availability.clone().unwrap_or_default(),
-        language: s.language.clone().unwrap_or_default(),
-        body: p.prepared.body.html.clone(),
-        notes: p.prepared.notes.clone(),
+        availability: s.availability.as_deref().unwrap_or_default(),
+        language: s.language.as_deref().unwrap_or_default(),
+        body: &p.prepared.body.html,
+        notes: &p.prepared.notes,
         cite_count: cited_by.iter().map(|c| c.uses.len()).sum(),
         cited_by,
         edit_href: super::entry::edit_href(&p.config, e),
