@@ -89,7 +89,7 @@ impl Live {
 }
 
 /// What is being served.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Site {
     /// The last good build, by site path.
     files: HashMap<String, Bytes>,
@@ -339,45 +339,62 @@ impl Rebuilder {
         out
     }
 
-    /// Swaps in a good build (returning the paths that changed) or sets the
-    /// overlay over the last good one.
+    /// Swaps in a good build (returning the paths that changed, sorted) or
+    /// sets the overlay over the last good one.
+    ///
+    /// The served files are updated in place: a run changes a few of tens
+    /// of thousands, so only those are replaced (a reader answering a
+    /// request at that moment keeps the site it holds: the map is copied
+    /// then).
     fn publish(&self, build: Option<BuildResult>, overlay: Option<Arc<String>>) -> Vec<String> {
-        let old = self.shared.site();
-        let (files, changed) = match build {
-            Some(result) => {
-                let changed = changed_paths(&old.files, &result.files);
-                let files = result
-                    .files
-                    .into_iter()
-                    .map(|f| (f.path, f.bytes))
-                    .collect();
-                (files, changed)
-            }
-            None => (old.files.clone(), Vec::new()),
+        let mut guard = self.shared.site.write().unwrap_or_else(|e| e.into_inner());
+        let site = Arc::make_mut(&mut guard);
+        site.overlay = overlay;
+        let Some(result) = build else {
+            return Vec::new();
         };
-        let site = Site {
-            files,
-            overlay,
-            generation: format!("{}-{}", self.instance, self.builds),
-        };
-        match self.shared.site.write() {
-            Ok(mut s) => *s = Arc::new(site),
-            Err(e) => *e.into_inner() = Arc::new(site),
-        }
+        site.generation = format!("{}-{}", self.instance, self.builds);
+        let changed = update(&mut site.files, result.files);
+        drop(guard);
         changed
     }
 }
 
-/// The site paths whose bytes differ between the served files and a new
-/// build, and those only one of them has.
-fn changed_paths(old: &HashMap<String, Bytes>, new: &[OutputFile]) -> Vec<String> {
-    let mut changed: Vec<String> = new
+/// Makes `served` hold exactly the files of `new` (whose paths are
+/// unique), returning the site paths whose bytes changed, were added or
+/// went away, sorted.
+fn update(served: &mut HashMap<String, Bytes>, new: Vec<OutputFile>) -> Vec<String> {
+    let differs: Vec<usize> = new
         .iter()
-        .filter(|f| !old.get(&f.path).is_some_and(|b| same_bytes(b, &f.bytes)))
-        .map(|f| f.path.clone())
+        .enumerate()
+        .filter(|(_, f)| !served.get(&f.path).is_some_and(|b| same_bytes(b, &f.bytes)))
+        .map(|(i, _)| i)
         .collect();
-    let kept: FxHashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
-    changed.extend(old.keys().filter(|p| !kept.contains(p.as_str())).cloned());
+    let added = differs
+        .iter()
+        .filter(|&&i| !served.contains_key(&new[i].path))
+        .count();
+    let mut changed = Vec::with_capacity(differs.len());
+    // Some served path is not in the build.
+    if served.len() + added > new.len() {
+        let kept: FxHashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+        let gone: Vec<String> = served
+            .keys()
+            .filter(|p| !kept.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in &gone {
+            served.remove(path);
+        }
+        changed.extend(gone);
+    }
+    let mut differs = differs.into_iter().peekable();
+    for (i, f) in new.into_iter().enumerate() {
+        if differs.next_if_eq(&i).is_some() {
+            changed.push(f.path.clone());
+            served.insert(f.path, f.bytes);
+        }
+    }
     changed.sort();
     changed
 }
@@ -507,4 +524,41 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
     );
     server.wait();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &'static str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: Bytes::from_static(text.as_bytes()),
+        }
+    }
+
+    fn served(files: &[(&str, &'static str)]) -> HashMap<String, Bytes> {
+        files
+            .iter()
+            .map(|&(p, t)| (p.to_string(), Bytes::from_static(t.as_bytes())))
+            .collect()
+    }
+
+    #[test]
+    fn update_replaces_changed_adds_new_and_drops_gone_files() {
+        let mut files = served(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let changed = update(
+            &mut files,
+            vec![file("d", "4"), file("b", "20"), file("a", "1")],
+        );
+        assert_eq!(changed, ["b", "c", "d"]);
+        assert_eq!(files, served(&[("a", "1"), ("b", "20"), ("d", "4")]));
+        // The same build again changes nothing.
+        let again = vec![file("a", "1"), file("b", "20"), file("d", "4")];
+        assert!(update(&mut files, again).is_empty());
+        assert_eq!(files.len(), 3);
+        // A build with fewer files, none of them changed.
+        assert_eq!(update(&mut files, vec![file("b", "20")]), ["a", "d"]);
+        assert_eq!(files, served(&[("b", "20")]));
+    }
 }
