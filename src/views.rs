@@ -265,16 +265,16 @@ pub struct CiteUse {
     pub note: usize,
 }
 
-/// A taxonomy term with its entries.
+/// A taxonomy term with its entries (borrowed: a term may list thousands).
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct TermView {
+pub struct TermView<'a> {
     pub label: String,
     pub href: String,
     /// Entries in China.
     pub count: usize,
     /// Comparators abroad.
     pub abroad: usize,
-    pub entries: Vec<Card>,
+    pub entries: Vec<&'a Card>,
 }
 
 /// The location block of an entry page.

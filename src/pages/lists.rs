@@ -11,11 +11,8 @@ use crate::theme::Template;
 use crate::views::{Card, MenuItem, SiteView, TermView};
 
 /// Cards split into China's own and the comparators abroad.
-fn split(cards: &[Digested<Card>]) -> (Vec<Card>, Vec<Card>) {
-    cards
-        .iter()
-        .map(|c| (**c).clone())
-        .partition(|c| !c.foreign)
+fn split(cards: &[Digested<Card>]) -> (Vec<&Card>, Vec<&Card>) {
+    cards.iter().map(|c| &**c).partition(|c| !c.foreign)
 }
 
 /// What a kind's index page reads.

@@ -15,16 +15,17 @@ use crate::memo::{Digested, Memo, Query};
 use crate::theme::Template;
 use crate::views::{Card, LocationView, SiteView};
 
-/// One row of the table beside a map.
+/// One row of the table beside a map (borrowed from the site and its
+/// card: the table lists every located site).
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct SiteRow {
-    pub title: String,
-    pub href: String,
-    pub kind: String,
-    pub place: String,
-    pub precision: String,
+pub struct SiteRow<'a> {
+    pub title: &'a str,
+    pub href: &'a str,
+    pub kind: &'a str,
+    pub place: &'a str,
+    pub precision: &'a str,
     pub approximate: bool,
-    pub provenance: String,
+    pub provenance: &'a str,
     pub region: String,
     pub foreign: bool,
 }
@@ -218,7 +219,7 @@ pub static PAGE: Query<MapPage, Made> = Query::new("map page", |p| {
 
 /// The table of every located site, beside the maps: China's first, then
 /// the comparators abroad, each by title.
-fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow> {
+fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow<'_>> {
     let mut rows: Vec<SiteRow> = sites
         .iter()
         .map(|(s, c)| {
@@ -233,13 +234,13 @@ fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow> 
                 })
                 .unwrap_or_else(|| "no fixed place".into());
             SiteRow {
-                title: c.title.clone(),
-                href: c.href.clone(),
-                kind: c.kind.clone(),
-                place: c.province.clone(),
-                precision: s.precision.clone(),
+                title: &c.title,
+                href: &c.href,
+                kind: &c.kind,
+                place: &c.province,
+                precision: &s.precision,
                 approximate: s.approximate,
-                provenance: s.provenance.clone(),
+                provenance: &s.provenance,
                 region,
                 foreign: c.foreign,
             }
