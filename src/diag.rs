@@ -131,7 +131,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
+    let mut col = text[line_start..offset].chars().count() + 1;
+    // A byte-order mark is invisible: the first line's columns start after it.
+    if line_start == 0 && offset > 0 && text.starts_with('\u{feff}') {
+        col -= 1;
+    }
     (line, col)
 }
 
@@ -461,6 +465,11 @@ mod tests {
     fn line_col_counts_lines_and_chars() {
         let text = "ab\ncdé\r\nfg";
         assert_eq!(line_col(text, 0), (1, 1));
+        let bom = "\u{feff}---\ntitle: x\n";
+        assert_eq!(line_col(bom, 0), (1, 1));
+        assert_eq!(line_col(bom, 3), (1, 1));
+        assert_eq!(line_col(bom, 4), (1, 2));
+        assert_eq!(line_col(bom, 7), (2, 1));
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 7), (2, 4)); // after é (2 bytes)
         assert_eq!(line_col(text, 9), (3, 1));

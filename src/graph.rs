@@ -150,24 +150,25 @@ pub struct Atlas {
     pub taxonomies: BTreeMap<Taxonomy, Vec<Term>>,
 }
 
-/// Page ids that would collide with the site's own folders.
-const RESERVED: &[&str] = &[
-    "parks",
-    "programs",
-    "labs",
-    "sources",
-    "pages",
+/// The site's own top-level folders that are neither a kind's nor a
+/// taxonomy's (those are read from [`Kind::ALL`] and [`Taxonomy::ALL`]).
+const SITE_FOLDERS: &[&str] = &[
     "static",
     "data",
-    "province",
-    "field",
-    "designation",
-    "period",
     "map",
-    "search",
     "timeline",
+    "search",
     "bibliography",
 ];
+
+/// Whether a plain page's id would collide with one of the site's own
+/// folders (a page `x` is `x/index.html`). A collision this misses is still
+/// caught where files leave the pipeline (`xml::Guard`), less helpfully.
+fn reserved(id: &str) -> bool {
+    Kind::ALL.iter().any(|k| k.folder() == id)
+        || Taxonomy::ALL.iter().any(|t| t.slug() == id)
+        || SITE_FOLDERS.contains(&id)
+}
 
 /// What the atlas is assembled from: every entry's head, and the labels of
 /// the vocabularies.
@@ -197,7 +198,7 @@ impl Atlas {
         entries.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         let mut atlas = Atlas::default();
         for entry in entries {
-            if entry.kind == Kind::Page && RESERVED.contains(&entry.id.as_str()) {
+            if entry.kind == Kind::Page && reserved(&entry.id) {
                 diags.push(
                     Diagnostic::error(format!(
                         "page id `{}` is reserved for the site's own pages",

@@ -255,7 +255,7 @@ fn pipeline(
     let memo = &session.memo;
     // Every file leaves through this guard: no markup carries a character
     // XML forbids, whichever page or file it is (see `xml`).
-    let sink = &xml::Guard { sink, memo };
+    let sink = &xml::Guard::new(sink, memo);
     let files = session.inputs.content(root, diags);
     clock.lap("load");
 

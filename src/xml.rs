@@ -18,8 +18,10 @@ use bytes::Bytes;
 
 use crate::Sink;
 use crate::diag::Diagnostic;
-use crate::memo::{Digested, Memo, Query};
+use crate::memo::{Digest, Digested, Memo, Query, digest};
 use crate::pages::Made;
+use rustc_hash::FxHashSet;
+use std::sync::Mutex;
 
 /// Whether XML 1.0 allows `c` in a document.
 pub fn allowed(c: char) -> bool {
@@ -78,12 +80,16 @@ pub fn clean_bytes(bytes: &Bytes) -> Bytes {
 }
 
 /// The way every file leaves the pipeline: hands it to the sink, without
-/// the characters XML forbids if it is markup. The scan is a query on the
-/// file's digest, so `atlas serve` does not scan again the files a run
-/// took unchanged from the memo.
+/// the characters XML forbids if it is markup, and refuses a second file at
+/// a path already given (two pages, or a page and a theme file, that would
+/// overwrite one another: `build`, `check` and `serve` all report it, as an
+/// error). The scan is a query on the file's digest, so `atlas serve` does
+/// not scan again the files a run took unchanged from the memo.
 pub struct Guard<'a> {
-    pub sink: &'a dyn Sink,
-    pub memo: &'a Memo,
+    sink: &'a dyn Sink,
+    memo: &'a Memo,
+    /// The digest of every path given so far.
+    given: Mutex<FxHashSet<Digest>>,
 }
 
 /// A markup file without the characters XML forbids.
@@ -92,10 +98,31 @@ static CLEAN: Query<Digested<Made>, Bytes> = Query::new("xml guard", |made| matc
     Err(_) => Bytes::new(),
 });
 
-impl Guard<'_> {
+impl<'a> Guard<'a> {
+    /// A guard in front of `sink`, for one run.
+    pub fn new(sink: &'a dyn Sink, memo: &'a Memo) -> Self {
+        Guard {
+            sink,
+            memo,
+            given: Mutex::default(),
+        }
+    }
+
     /// Hands the file at `path` on; a file that could not be made gives
-    /// its problem.
+    /// its problem, and so does a path given before.
     pub fn put(&self, path: &str, made: &Digested<Made>) -> Result<(), Diagnostic> {
+        let first = self
+            .given
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(digest(path));
+        if !first {
+            return Err(
+                Diagnostic::error(format!("two files of the site are both `{path}`")).hint(
+                    "two pages, or a page and a theme file, have the same path: rename one of them",
+                ),
+            );
+        }
         match &**made {
             Err(d) => Err(d.clone()),
             Ok(_) if is_markup(path) => self.sink.put(path, &self.memo.get(&CLEAN, made)),

@@ -278,3 +278,59 @@ fn never_panics_on_odd_content() {
         );
     }
 }
+
+#[test]
+fn a_page_id_that_is_a_folder_of_the_site_is_reserved() {
+    // Every kind's folder and every taxonomy's, not a list kept by hand.
+    for id in ["institutions", "labs", "period", "province", "map", "data"] {
+        let s = Site::new(&[(
+            &format!("content/pages/{id}.md"),
+            "---\ntitle: A page\nsummary: s\n---\nx\n",
+        )]);
+        let out = s.check();
+        assert!(
+            out.contains(&format!(
+                "error: page id `{id}` is reserved for the site's own pages\n --> content/pages/{id}.md"
+            )),
+            "{id}: {out}"
+        );
+    }
+}
+
+#[test]
+fn two_files_at_one_path_are_an_error_in_check_and_build() {
+    // A theme file at a path the site writes itself: neither may silently
+    // replace the other, whichever is made first.
+    let s = Site::new(&[
+        ("content/parks/p.md", &park("", "")),
+        ("themes/default/static/search-index.js", "window.X = 1;\n"),
+    ]);
+    let expected = "error: two files of the site are both `static/search-index.js`";
+    let out = s.check();
+    assert!(out.contains(expected), "{out}");
+    let built = s.build();
+    assert!(built.diagnostics.has_errors());
+    assert!(built.diagnostics.render().contains(expected));
+    assert!(!s.out().exists(), "a failed build publishes nothing");
+}
+
+#[test]
+fn a_value_on_the_line_below_its_key_is_pointed_at_there() {
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("province:\n  Bejing\n", "Body [@doe-2020, §1].\n"),
+    )]);
+    let out = s.check();
+    assert!(out.contains("--> content/parks/p.md:5:3\n"), "{out}");
+    assert!(out.contains("5 |   Bejing\n"), "{out}");
+}
+
+#[test]
+fn columns_on_the_first_line_do_not_count_a_byte_order_mark() {
+    let s = Site::new(&[("content/labs/l.md", "\u{feff}---\ntitle: Lab\n---\nx\n")]);
+    let out = s.check();
+    assert!(
+        out.contains("error: missing required field `summary`\n --> content/labs/l.md:1:1"),
+        "{out}"
+    );
+}

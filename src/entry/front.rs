@@ -158,6 +158,12 @@ impl KeyIndex {
                 spans[prev].value.end = line.end;
             }
         }
+        // A value that starts on the next line (a block list, an indented
+        // scalar) starts where its text does.
+        for k in &mut spans {
+            let value = &text[k.value.clone()];
+            k.value.start += value.len() - value.trim_start().len();
+        }
         KeyIndex {
             text,
             spans: spans.into_boxed_slice(),
@@ -268,7 +274,7 @@ mod tests {
         let k = KeyIndex::build(Arc::from(&t[..s.body.start]), s.front);
         assert_eq!(&t[k.key("title")], "title");
         assert_eq!(&t[k.value("title")], "A b");
-        assert_eq!(&t[k.value("programs")], "\n  - x\n  - torch");
+        assert_eq!(&t[k.value("programs")], "- x\n  - torch");
         assert_eq!(&t[k.find_in(t, "programs", "torch")], "torch");
         assert_eq!(&t[k.find_in(t, "programs", "x")], "x");
         assert_eq!(&t[k.value("province")], "Beijing");

@@ -361,7 +361,7 @@ impl Rebuilder {
 }
 
 /// Makes `served` hold exactly the files of `new` (whose paths are
-/// unique), returning the site paths whose bytes changed, were added or
+/// unique: `xml::Guard` fails a run that gives a path twice), returning the site paths whose bytes changed, were added or
 /// went away, sorted.
 fn update(served: &mut HashMap<String, Bytes>, new: Vec<OutputFile>) -> Vec<String> {
     let differs: Vec<usize> = new
