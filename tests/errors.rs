@@ -334,3 +334,16 @@ fn columns_on_the_first_line_do_not_count_a_byte_order_mark() {
         "{out}"
     );
 }
+
+#[test]
+fn a_repeated_key_is_pointed_at_where_it_repeats() {
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("city: Beijing\ntitle: Second title\n", ""),
+    )]);
+    let out = s.check();
+    assert!(
+        out.contains("error: invalid YAML: duplicate entry with key \"title\"\n --> content/parks/p.md:5:1\n  |\n5 | title: Second title\n  | ^^^^^"),
+        "{out}"
+    );
+}

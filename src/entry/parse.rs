@@ -146,8 +146,12 @@ impl Parser<'_> {
                     .location()
                     .map_or(front.start, |l| front.start + l.index());
                 let message = yaml_message(&e.to_string());
+                // The parser places a repeated key at the start of its
+                // mapping; a repeated top-level key is shown where it repeats.
+                let (at, width) =
+                    repeated_key(yaml, &message).map_or((at, 1), |(i, len)| (front.start + i, len));
                 let d = self
-                    .error(at..at + 1, format!("invalid YAML: {message}"))
+                    .error(at..at + width, format!("invalid YAML: {message}"))
                     .hint(yaml_hint(&message));
                 self.report(d);
                 None
@@ -428,4 +432,27 @@ fn yaml_hint(message: &str) -> String {
     } else {
         "check the YAML syntax on this line".into()
     }
+}
+
+/// For the parser's `duplicate entry with key "k"` about a top-level key of
+/// `yaml`: where its second `k:` line starts, and the key's length.
+fn repeated_key(yaml: &str, message: &str) -> Option<(usize, usize)> {
+    let key = message
+        .strip_prefix("duplicate entry with key \"")?
+        .split('"')
+        .next()?;
+    let mut starts = yaml
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
+        })
+        .map(|(start, _)| start);
+    starts.next()?;
+    starts.next().map(|start| (start, key.len()))
 }
