@@ -309,7 +309,7 @@ fn uses(cites: &[(usize, String, CiteRef)]) -> BTreeMap<String, Digested<Vec<Cit
 fn cite_fact(
     entry: &Entry,
     resolve: &dyn Resolve,
-    key: &str,
+    (key, item): (&str, Option<usize>),
     context: &str,
     (fact_cite, quote): (Option<&str>, Option<&str>),
     notes: &mut Notes,
@@ -319,8 +319,12 @@ fn cite_fact(
         return Vec::new();
     };
     let text: &str = &entry.text;
-    // Find the cite text in the file so problems point at it.
-    let region = entry.head.keys.value(key);
+    // Find the cite text in the file so problems point at it: in the
+    // fact's own item when the key holds a list of them.
+    let keys = &entry.head.keys;
+    let region = item
+        .and_then(|j| keys.item(key, j))
+        .unwrap_or_else(|| keys.value(key));
     let base = text[region.clone()]
         .find(cite)
         .map_or(region.start, |i| region.start + i);
@@ -366,7 +370,7 @@ fn name_zh(
     let refs = cite_fact(
         entry,
         resolve,
-        "name_zh",
+        ("name_zh", None),
         "Chinese name",
         (name.cite.as_deref(), name.quote.as_deref()),
         notes,
@@ -398,8 +402,15 @@ fn facts(
 ) -> Vec<FactView> {
     let mut out: Vec<FactView> = Vec::new();
     let mut last_field = "";
-    for row in &entry.head.facts {
+    // Rows of one field are its list's items, in order.
+    let mut item = 0;
+    for (i, row) in entry.head.facts.iter().enumerate() {
         let field = row.field;
+        if i > 0 && entry.head.facts[i - 1].field.name == field.name {
+            item += 1;
+        } else {
+            item = 0;
+        }
         let field_label = field.label_for(entry.kind());
         if field_label.is_empty() {
             continue;
@@ -415,7 +426,7 @@ fn facts(
         let refs = cite_fact(
             entry,
             input,
-            field.name,
+            (field.name, Some(item)),
             &label,
             (row.cite.as_deref(), row.quote.as_deref()),
             notes,
@@ -514,7 +525,7 @@ fn relations(
                 let notes = cite_fact(
                     entry,
                     input,
-                    rel.key(),
+                    (rel.key(), None),
                     rel.label(),
                     (r.cite.as_deref(), None),
                     notes,

@@ -347,3 +347,26 @@ fn a_repeated_key_is_pointed_at_where_it_repeats() {
         "{out}"
     );
 }
+
+#[test]
+fn a_problem_in_one_item_of_facts_is_pointed_at_in_that_item() {
+    let facts = "facts:\n  - label: One\n    value: 1\n    editorial: true\n  - label: Two\n    value: 2\n    cite: \"doe-2020, §1\"\n    editorial: true\n";
+    let s = Site::new(&[("content/parks/p.md", &park(facts, ""))]);
+    let out = s.check();
+    // Line 11 is the second item's `editorial: true`, not the first's (line 7).
+    assert!(
+        out.contains(
+            "error: `facts` is marked editorial but cites a source\n  --> content/parks/p.md:11:5"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_same_unknown_source_in_two_facts_is_reported_at_each() {
+    let facts = "facts:\n  - label: One\n    value: 1\n    cite: \"nosuch-2020, §1\"\n  - label: Two\n    value: 2\n    cite: \"nosuch-2020, §1\"\n";
+    let s = Site::new(&[("content/parks/p.md", &park(facts, ""))]);
+    let out = s.check();
+    assert!(out.contains("content/parks/p.md:7:12"), "{out}");
+    assert!(out.contains("content/parks/p.md:10:12"), "{out}");
+}

@@ -198,6 +198,52 @@ impl KeyIndex {
             .unwrap_or(value)
     }
 
+    /// The span of the `j`th item (from 0) of `key`'s value when the value
+    /// is a block sequence (`- ` items one under another): from its `-` to
+    /// the end of its last line. `None` for any other value.
+    pub fn item(&self, key: &str, j: usize) -> Option<Range<usize>> {
+        let value = self.get(key)?.value.clone();
+        let text = &*self.text;
+        let first_line = text[..value.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = value.start - first_line;
+        let is_item = |line: &str| {
+            // Spaces first, so the slices below fall on character boundaries.
+            line.len() > indent
+                && line.as_bytes()[..indent].iter().all(|&b| b == b' ')
+                && line[indent..].starts_with('-')
+                && line[indent + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+        };
+        let mut starts = Vec::new();
+        for line in Lines::new(&text[..value.end], first_line) {
+            if is_item(&text[line.clone()]) {
+                starts.push(line.start + indent);
+            }
+        }
+        if starts.first() != Some(&value.start) {
+            return None;
+        }
+        let start = *starts.get(j)?;
+        let end = starts
+            .get(j + 1)
+            .map_or(value.end, |&next| trim_end_at(text, next, start));
+        Some(start..end)
+    }
+
+    /// The span of `needle` inside the `j`th item of `key`'s value (see
+    /// [`KeyIndex::item`]), else inside the whole value, falling back to the
+    /// item or the value.
+    pub fn find_in_item(&self, key: &str, j: usize, needle: &str) -> Range<usize> {
+        let Some(item) = self.item(key, j) else {
+            return self.find_in(&self.text, key, needle);
+        };
+        find_word(&self.text[item.clone()], needle)
+            .map(|i| item.start + i..item.start + i + needle.len())
+            .unwrap_or(item)
+    }
+
     pub fn contains(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -282,6 +328,27 @@ mod tests {
         assert_eq!(names, ["title", "programs", "province"]);
         assert!(k.contains("programs") && !k.contains("program"));
         assert_eq!(k.value("missing"), k.front);
+    }
+
+    #[test]
+    fn items_of_a_block_sequence() {
+        let t = "---\nfacts:\n  - label: A\n    editorial: true\n\n  - label: B\n    cite: x\n    editorial: true\nfields: [a, b]\n---\n";
+        let s = split_front_matter(t).unwrap();
+        let k = KeyIndex::build(Arc::from(&t[..s.body.start]), s.front);
+        assert_eq!(
+            &t[k.item("facts", 0).unwrap()],
+            "- label: A\n    editorial: true"
+        );
+        assert_eq!(
+            &t[k.item("facts", 1).unwrap()],
+            "- label: B\n    cite: x\n    editorial: true"
+        );
+        assert_eq!(k.item("facts", 2), None);
+        assert_eq!(k.item("fields", 0), None);
+        let second = k.find_in_item("facts", 1, "editorial");
+        assert_eq!(&t[second.clone()], "editorial");
+        assert!(second.start > k.item("facts", 1).unwrap().start);
+        assert_eq!(&t[k.find_in_item("fields", 1, "b")], "b");
     }
 
     #[test]

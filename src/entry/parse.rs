@@ -378,9 +378,16 @@ impl Parser<'_> {
     /// Checks what each fact's provenance says: an editorial value has no
     /// citation, and a quote belongs to a single citation.
     fn check_facts(&mut self, rows: &[super::FactRow]) {
-        for row in rows {
+        // Rows of one field are its list's items, in order.
+        let mut item = 0;
+        for (i, row) in rows.iter().enumerate() {
             let field = row.field;
-            let at = |p: &Self, needle: &str| p.keys.find_in(p.text, field.name, needle);
+            if i > 0 && rows[i - 1].field.name == field.name {
+                item += 1;
+            } else {
+                item = 0;
+            }
+            let at = |p: &Self, needle: &str| p.keys.find_in_item(field.name, item, needle);
             if row.editorial && row.cite.is_some() {
                 let range = at(self, "editorial");
                 let d = self
