@@ -402,15 +402,8 @@ fn facts(
 ) -> Vec<FactView> {
     let mut out: Vec<FactView> = Vec::new();
     let mut last_field = "";
-    // Rows of one field are its list's items, in order.
-    let mut item = 0;
-    for (i, row) in entry.head.facts.iter().enumerate() {
+    for (item, row) in crate::entry::with_item(&entry.head.facts) {
         let field = row.field;
-        if i > 0 && entry.head.facts[i - 1].field.name == field.name {
-            item += 1;
-        } else {
-            item = 0;
-        }
         let field_label = field.label_for(entry.kind());
         if field_label.is_empty() {
             continue;

@@ -81,6 +81,21 @@ pub fn rows(item: &ItemMeta) -> Vec<FactRow> {
     out
 }
 
+/// Each row with its place among its field's rows, from 0. The rows of one
+/// field are the items of its list, in order ([`rows`]), so this is the
+/// item a row was read from, for locating it
+/// ([`KeyIndex::item`](super::front::KeyIndex::item)).
+pub fn with_item(rows: &[FactRow]) -> impl Iterator<Item = (usize, &FactRow)> {
+    rows.iter().scan(("", 0), |(field, n), row| {
+        if *field == row.field.name {
+            *n += 1;
+        } else {
+            (*field, *n) = (row.field.name, 0);
+        }
+        Some((*n, row))
+    })
+}
+
 fn row(field: &'static FieldSpec, v: &Value, label: Option<String>) -> FactRow {
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     FactRow {

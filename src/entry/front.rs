@@ -51,13 +51,13 @@ pub fn split_front_matter(text: &str) -> Result<Split, SplitError> {
 }
 
 /// Iterates over line ranges (without the line break) from `start`.
-struct Lines<'a> {
+pub(super) struct Lines<'a> {
     text: &'a str,
     pos: usize,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str, start: usize) -> Self {
+    pub(super) fn new(text: &'a str, start: usize) -> Self {
         Lines { text, pos: start }
     }
 }
@@ -127,16 +127,7 @@ impl KeyIndex {
         let mut last: Option<usize> = None;
         for line in Lines::new(&text[..front.end], front.start) {
             let s = &text[line.clone()];
-            let is_key = s
-                .find(':')
-                .filter(|&i| {
-                    i > 0
-                        && s[..i]
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                })
-                .map(|i| (&s[..i], i));
-            if let Some((name, colon)) = is_key {
+            if let Some((name, colon)) = key_of(s) {
                 if let Some(prev) = last.take() {
                     let k = &mut spans[prev];
                     k.value.end = trim_end_at(&text, line.start, k.value.start);
@@ -192,10 +183,7 @@ impl KeyIndex {
     /// The span of `needle` inside `key`'s value, e.g. one id in a list,
     /// falling back to the whole value.
     pub fn find_in(&self, text: &str, key: &str, needle: &str) -> Range<usize> {
-        let value = self.value(key);
-        find_word(&text[value.clone()], needle)
-            .map(|i| value.start + i..value.start + i + needle.len())
-            .unwrap_or(value)
+        word_in(text, self.value(key), needle)
     }
 
     /// The span of the `j`th item (from 0) of `key`'s value when the value
@@ -236,12 +224,8 @@ impl KeyIndex {
     /// [`KeyIndex::item`]), else inside the whole value, falling back to the
     /// item or the value.
     pub fn find_in_item(&self, key: &str, j: usize, needle: &str) -> Range<usize> {
-        let Some(item) = self.item(key, j) else {
-            return self.find_in(&self.text, key, needle);
-        };
-        find_word(&self.text[item.clone()], needle)
-            .map(|i| item.start + i..item.start + i + needle.len())
-            .unwrap_or(item)
+        let region = self.item(key, j).unwrap_or_else(|| self.value(key));
+        word_in(&self.text, region, needle)
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -255,6 +239,28 @@ impl KeyIndex {
             .map(|k| (&self.text[k.key.clone()], k.key.clone()))
             .collect()
     }
+}
+
+/// The key a front matter line starts, with the offset of its colon: a
+/// top-level key is a line that starts at column 0 with `name:` (ASCII
+/// letters, digits, `_` and `-`).
+pub(super) fn key_of(line: &str) -> Option<(&str, usize)> {
+    line.find(':')
+        .filter(|&i| {
+            i > 0
+                && line[..i]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+        .map(|i| (&line[..i], i))
+}
+
+/// The span of `needle` (see [`find_word`]) inside `region` of `text`, else
+/// the region.
+fn word_in(text: &str, region: Range<usize>, needle: &str) -> Range<usize> {
+    find_word(&text[region.clone()], needle)
+        .map(|i| region.start + i..region.start + i + needle.len())
+        .unwrap_or(region)
 }
 
 /// The first occurrence of `needle` not glued to other id characters.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::memo::Digested;
 
-pub use facts::{FactRow, rows as fact_rows};
+pub use facts::{FactRow, rows as fact_rows, with_item};
 pub use fields::{FIELDS, FieldSpec, FieldType, PROVINCES, SOURCE_KINDS, ValueType, fields_of};
 pub use front::{KeyIndex, split_front_matter};
 pub use parse::parse_entry;

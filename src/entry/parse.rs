@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use yaml_serde::{Mapping, Value};
 
 use super::fields::{FIELDS, PROVINCES, SOURCE_KINDS, fields_of};
-use super::front::{KeyIndex, SplitError, split_front_matter};
+use super::front::{KeyIndex, Lines, SplitError, key_of, split_front_matter};
 use super::value::describe;
 use super::{Entry, Head, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
 use std::sync::Arc;
@@ -378,15 +378,8 @@ impl Parser<'_> {
     /// Checks what each fact's provenance says: an editorial value has no
     /// citation, and a quote belongs to a single citation.
     fn check_facts(&mut self, rows: &[super::FactRow]) {
-        // Rows of one field are its list's items, in order.
-        let mut item = 0;
-        for (i, row) in rows.iter().enumerate() {
+        for (item, row) in super::with_item(rows) {
             let field = row.field;
-            if i > 0 && rows[i - 1].field.name == field.name {
-                item += 1;
-            } else {
-                item = 0;
-            }
             let at = |p: &Self, needle: &str| p.keys.find_in_item(field.name, item, needle);
             if row.editorial && row.cite.is_some() {
                 let range = at(self, "editorial");
@@ -448,18 +441,8 @@ fn repeated_key(yaml: &str, message: &str) -> Option<(usize, usize)> {
         .strip_prefix("duplicate entry with key \"")?
         .split('"')
         .next()?;
-    let mut starts = yaml
-        .split_inclusive('\n')
-        .scan(0, |at, line| {
-            let start = *at;
-            *at += line.len();
-            Some((start, line))
-        })
-        .filter(|(_, line)| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
-        })
-        .map(|(start, _)| start);
-    starts.next()?;
-    starts.next().map(|start| (start, key.len()))
+    Lines::new(yaml, 0)
+        .filter(|line| key_of(&yaml[line.clone()]).is_some_and(|(name, _)| name == key))
+        .nth(1)
+        .map(|line| (line.start, key.len()))
 }
