@@ -152,7 +152,10 @@ fn locate(path: &str, text: &str, range: Range<usize>) -> Location {
         .clamp(1, limits::DIAGNOSTIC_CARET);
     let line_str = text[line_start..line_end].trim_end_matches('\r');
     let caret_byte = (start - line_start).min(line_str.len());
-    let (line_text, caret) = window(line_str, caret_byte, col, width);
+    // The caret indexes the line's characters (a byte-order mark among
+    // them), whatever column is reported.
+    let nth = line_str[..caret_byte].chars().count() + 1;
+    let (line_text, caret) = window(line_str, caret_byte, nth, width);
     Location {
         path: path.to_string(),
         line,
@@ -315,7 +318,8 @@ impl fmt::Display for Diagnostic {
 
 /// The line as printed (tabs as spaces, control characters escaped), the
 /// number of columns before the caret and the caret's width, both counted
-/// in printed characters so the caret stays under its text.
+/// in terminal columns (Unicode East Asian Width, UAX #11) so the caret
+/// stays under its text.
 fn caret_line(loc: &Location) -> (String, usize, usize) {
     let mut shown = String::with_capacity(loc.line_text.len());
     let (mut lead, mut width) = (0, 0);
@@ -324,8 +328,13 @@ fn caret_line(loc: &Location) -> (String, usize, usize) {
         let taken = if c == '\t' {
             shown.push(' ');
             1
-        } else {
+        } else if needs_escape(c, false) {
             push_escaped(&mut shown, c, false)
+        } else {
+            // As wide as the terminal prints it: two columns for Chinese,
+            // none for a zero-width mark.
+            shown.push(c);
+            unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
         };
         if i + 1 < loc.caret {
             lead += taken;
@@ -460,6 +469,20 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_caret_counts_terminal_columns() {
+        let text = "name_zh: { value: \"实验室\", cite: \"nosuch-2020, §1\" }\n";
+        let at = text.find("nosuch").unwrap();
+        let loc = locate("x.md", text, at..at + "nosuch-2020".len());
+        let (_, lead, width) = caret_line(&loc);
+        // 19 + 3 Chinese characters two columns wide + 10.
+        assert_eq!((lead, width), (35, 11));
+        // A byte-order mark takes no column.
+        let text = "\u{feff}title x\n";
+        let loc = locate("x.md", text, 9..10);
+        assert_eq!(caret_line(&loc).1, 6);
+    }
 
     #[test]
     fn line_col_counts_lines_and_chars() {
