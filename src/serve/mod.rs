@@ -350,10 +350,10 @@ impl Rebuilder {
         let mut guard = self.shared.site.write().unwrap_or_else(|e| e.into_inner());
         let site = Arc::make_mut(&mut guard);
         site.overlay = overlay;
+        site.generation = format!("{}-{}", self.instance, self.builds);
         let Some(result) = build else {
             return Vec::new();
         };
-        site.generation = format!("{}-{}", self.instance, self.builds);
         let changed = update(&mut site.files, result.files);
         drop(guard);
         changed
