@@ -85,7 +85,8 @@ pub struct OutputFile {
 /// problems.
 #[derive(Debug, Default)]
 pub struct BuildResult {
-    /// The files, sorted by path, when the run collected them.
+    /// The files, when the run collected them: sorted by path after [`run`],
+    /// in no order in `serve`, which looks each one up.
     pub files: Vec<OutputFile>,
     /// How many files the run made.
     pub file_count: usize,
@@ -167,9 +168,15 @@ impl Sink for Collect {
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<OutputFile> {
-        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = self.into_unordered();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
+    }
+
+    /// The files in the order they were made (which varies from run to
+    /// run): for a caller that looks each one up by path anyway.
+    pub fn into_unordered(self) -> Vec<OutputFile> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 

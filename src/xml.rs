@@ -40,10 +40,9 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether the file at `path` is markup (XML, SVG, HTML).
 pub fn is_markup(path: &str) -> bool {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
-    matches!(
-        ext.to_ascii_lowercase().as_str(),
-        "xml" | "svg" | "html" | "htm" | "xhtml" | "atom" | "rss"
-    )
+    ["xml", "svg", "html", "htm", "xhtml", "atom", "rss"]
+        .iter()
+        .any(|m| ext.eq_ignore_ascii_case(m))
 }
 
 /// Markup bytes without the characters XML forbids; the same bytes, not a
