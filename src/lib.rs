@@ -26,6 +26,7 @@
 //! Every stage collects [`diag::Diagnostic`]s instead of stopping at the first
 //! problem; the build writes nothing if any is an error.
 
+pub mod body;
 pub mod cite;
 pub mod cli;
 pub mod config;
@@ -61,6 +62,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use body::Body;
 use bytes::Bytes;
 use rayon::prelude::*;
 
@@ -85,8 +87,7 @@ pub struct OutputFile {
 /// problems.
 #[derive(Debug, Default)]
 pub struct BuildResult {
-    /// The files, when the run collected them: sorted by path after [`run`],
-    /// in no order in `serve`, which looks each one up.
+    /// The files, sorted by path, when the run collected them ([`run`]).
     pub files: Vec<OutputFile>,
     /// How many files the run made.
     pub file_count: usize,
@@ -145,37 +146,42 @@ impl Session {
 /// Where a run's files go as they are made: a folder being written, the
 /// server's memory, or nowhere (`check`). Called from many threads.
 pub trait Sink: Sync {
-    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic>;
+    fn put(&self, path: &str, body: &Body) -> Result<(), Diagnostic>;
 }
 
 /// A sink that keeps the files, for [`run`].
 #[derive(Default)]
-pub struct Collect(Mutex<Vec<OutputFile>>);
+pub struct Collect(Mutex<Vec<(String, Body)>>);
 
 impl Sink for Collect {
-    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
+    fn put(&self, path: &str, body: &Body) -> Result<(), Diagnostic> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(OutputFile {
-                path: path.to_string(),
-                bytes: bytes.clone(),
-            });
+            .push((path.to_string(), body.clone()));
         Ok(())
     }
 }
 
 impl Collect {
-    /// The files, sorted by path.
+    /// The files, sorted by path, each in one buffer.
     pub fn into_files(self) -> Vec<OutputFile> {
-        let mut files = self.into_unordered();
+        let mut files: Vec<OutputFile> = self
+            .into_unordered()
+            .into_iter()
+            .map(|(path, body)| OutputFile {
+                path,
+                bytes: body.to_bytes(),
+            })
+            .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
 
-    /// The files in the order they were made (which varies from run to
-    /// run): for a caller that looks each one up by path anyway.
-    pub fn into_unordered(self) -> Vec<OutputFile> {
+    /// The files as they were given, in the order they were made (which
+    /// varies from run to run): for a caller that looks each one up by
+    /// path anyway.
+    pub fn into_unordered(self) -> Vec<(String, Body)> {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -184,7 +190,7 @@ impl Collect {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _: &str, _: &Bytes) -> Result<(), Diagnostic> {
+    fn put(&self, _: &str, _: &Body) -> Result<(), Diagnostic> {
         Ok(())
     }
 }
@@ -647,8 +653,8 @@ pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> BuildResult {
 struct Staged<'a>(&'a output::Staging);
 
 impl Sink for Staged<'_> {
-    fn put(&self, path: &str, bytes: &Bytes) -> Result<(), Diagnostic> {
-        self.0.write(path, bytes)
+    fn put(&self, path: &str, body: &Body) -> Result<(), Diagnostic> {
+        self.0.write(path, body)
     }
 }
 

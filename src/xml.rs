@@ -17,6 +17,7 @@
 use bytes::Bytes;
 
 use crate::Sink;
+use crate::body::Body;
 use crate::diag::Diagnostic;
 use crate::memo::{Digest, Digested, Memo, Query, digest};
 use crate::pages::Made;
@@ -92,9 +93,11 @@ pub struct Guard<'a> {
 }
 
 /// A markup file without the characters XML forbids.
-static CLEAN: Query<Digested<Made>, Bytes> = Query::new("xml guard", |made| match &**made {
-    Ok(bytes) => clean_bytes(bytes),
-    Err(_) => Bytes::new(),
+static CLEAN: Query<Digested<Made>, Body> = Query::new("xml guard", |made| match &**made {
+    Ok(Body::One(bytes)) => Body::One(clean_bytes(bytes)),
+    // Pieces may split a character: cleaned whole.
+    Ok(body) => Body::One(clean_bytes(&body.to_bytes())),
+    Err(_) => Body::One(Bytes::new()),
 });
 
 impl<'a> Guard<'a> {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use atlas::body::Body;
 use atlas::output::{MARKER, Staging, Swap, Trash};
 use common::tree::{Node, all, atlas_names, tree, wait_for_trash_removal};
 use common::{Site, park};
@@ -31,13 +32,36 @@ fn atlas_files(out: &Path) -> BTreeMap<String, Node> {
     })
 }
 
+fn body(text: &str) -> Body {
+    Body::from(text.to_string())
+}
+
 fn staged(out: &Path, files: &[(&str, &str)]) -> Trash {
     let root = out.parent().unwrap();
     let staging = Staging::begin(root, out, &keep()).unwrap();
     for (path, text) in files {
-        staging.write(path, text.as_bytes()).unwrap();
+        staging.write(path, &body(text)).unwrap();
     }
     staging.commit().unwrap()
+}
+
+#[test]
+fn a_body_in_pieces_is_written_as_its_pieces_one_after_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let staging = Staging::begin(dir.path(), &out, &keep()).unwrap();
+    let pieces: Vec<bytes::Bytes> = (0..10_000).map(|i| format!("{i},").into()).collect();
+    let expected: String = (0..10_000).map(|i| format!("{i},")).collect();
+    staging.write("data/big.csv", &Body::from(pieces)).unwrap();
+    staging
+        .write("data/empty.csv", &Body::from(Vec::<bytes::Bytes>::new()))
+        .unwrap();
+    staging.commit().unwrap().remove();
+    assert_eq!(
+        std::fs::read_to_string(out.join("data/big.csv")).unwrap(),
+        expected
+    );
+    assert_eq!(std::fs::read(out.join("data/empty.csv")).unwrap(), b"");
 }
 
 #[test]
@@ -51,7 +75,7 @@ fn streaming_writes_from_many_threads_and_commits() {
             s.spawn(move || {
                 for i in 0..50 {
                     let path = format!("t{t}/p{i}/index.html");
-                    staging.write(&path, path.as_bytes()).unwrap();
+                    staging.write(&path, &body(&path)).unwrap();
                 }
             });
         }
@@ -93,16 +117,16 @@ fn writes_outside_the_site_are_refused() {
         "con/index.html",
         MARKER,
     ] {
-        let e = staging.write(bad, b"x").unwrap_err();
+        let e = staging.write(bad, &body("x")).unwrap_err();
         assert!(e.message.starts_with("cannot write `"), "{bad:?}: {e}");
     }
-    let e = staging.write("CNAME", b"x").unwrap_err();
+    let e = staging.write("CNAME", &body("x")).unwrap_err();
     assert_eq!(
         e.to_string(),
         "error: the site has a file `CNAME`, but `output_keep` keeps `CNAME` for files atlas does not write\n  = hint: remove it from `output_keep` in atlas.toml, or rename the file in the theme\n"
     );
-    staging.write("a.html", b"1").unwrap();
-    let e = staging.write("a.html", b"2").unwrap_err();
+    staging.write("a.html", &body("1")).unwrap();
+    let e = staging.write("a.html", &body("2")).unwrap_err();
     assert_eq!(e.message, "two files of the site are both `a.html`");
     // Dropped without a commit: nothing is left, nothing escaped.
     drop(staging);
@@ -281,8 +305,8 @@ fn the_contents_of_an_output_are_swapped_when_it_cannot_be_renamed() {
     std::fs::create_dir_all(out.join(".git/objects")).unwrap();
     std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
     let staging = Staging::begin_with(dir.path(), &out, &keep(), Swap::Contents).unwrap();
-    staging.write("index.html", b"2").unwrap();
-    staging.write("labs/b/index.html", b"b").unwrap();
+    staging.write("index.html", &body("2")).unwrap();
+    staging.write("labs/b/index.html", &body("b")).unwrap();
     // The new tree is put together inside the output.
     assert_eq!(atlas_names(&out).len(), 1);
     let trash = staging.commit().unwrap();

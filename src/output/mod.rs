@@ -29,7 +29,7 @@ mod swap;
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -37,6 +37,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::OutputFile;
+use crate::body::Body;
 use crate::diag::Diagnostic;
 pub use manifest::MARKER;
 use manifest::{HEADER, IN_PROGRESS, Manifest, is_atlas_name, remove_folder, under};
@@ -199,7 +200,7 @@ impl Staging {
 
     /// Writes the file at `path` (inside the site, `/`-separated) into the
     /// new output. Callable from many threads at once.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    pub fn write(&self, path: &str, body: &Body) -> Result<(), Diagnostic> {
         check_site_path(path).map_err(|why| {
             Diagnostic::error(format!("cannot write `{path}` into the site: {why}"))
                 .hint("a page or file path is relative, with `/` separators and names every system can hold")
@@ -224,7 +225,16 @@ impl Staging {
             lock(&self.folders).insert(parent.to_string());
         }
         let file = self.dir.join(path);
-        std::fs::write(&file, bytes).map_err(|e| io_error(&file, e))
+        let written = match body {
+            Body::One(bytes) => std::fs::write(&file, bytes),
+            // Many small pieces: gathered into few writes.
+            Body::Pieces(pieces) => File::create(&file).and_then(|f| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+                pieces.iter().try_for_each(|p| out.write_all(p))?;
+                out.flush()
+            }),
+        };
+        written.map_err(|e| io_error(&file, e))
     }
 
     /// Swaps the new tree into place; returns the old one, to delete.
@@ -401,7 +411,7 @@ pub fn publish(root: &Path, out: &Path, files: &[OutputFile]) -> Result<Trash, D
     let staging = Staging::begin(root, out, &configured_keep(root))?;
     files
         .par_iter()
-        .try_for_each(|f| staging.write(&f.path, &f.bytes))?;
+        .try_for_each(|f| staging.write(&f.path, &Body::One(f.bytes.clone())))?;
     staging.commit()
 }
 

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use rayon::prelude::*;
 
 use super::{Depth, Job, Made, PageConfig, Site, base_context, job, job_with, render};
+use crate::body::{Body, piece};
 use crate::config::License;
 use crate::dataset::package::{self, Descriptor, PackageInput};
 use crate::dataset::{self, Column};
@@ -89,7 +90,7 @@ pub static JSON: Query<JsonInput, Made> = Query::new("atlas.json", |input| {
         ("title", Written::Text(string(&input.title))),
         ("url", Written::Text(string(&input.base_url))),
     ];
-    Ok(Bytes::from(object(&top)))
+    Ok(object(&top))
 });
 
 /// What an entry's rows read.
@@ -148,12 +149,12 @@ pub struct CsvInput {
 /// A CSV download: a byte-order mark (so a spreadsheet reads it as UTF-8),
 /// the header and every row.
 pub static CSV: Query<CsvInput, Made> = Query::new("csv table", |input| {
-    let mut out = String::from('\u{feff}');
-    out.push_str(&dataset::csv_header(&input.table.columns()));
-    for r in &input.rows {
-        out.push_str(r);
-    }
-    Ok(Bytes::from(out))
+    let mut head = String::from('\u{feff}');
+    head.push_str(&dataset::csv_header(&input.table.columns()));
+    let mut pieces = Vec::with_capacity(1 + input.rows.len());
+    pieces.push(Bytes::from(head));
+    pieces.extend(input.rows.iter().map(piece));
+    Ok(Body::from(pieces))
 });
 
 /// The descriptor of the dataset.
@@ -163,7 +164,7 @@ pub static DESCRIPTOR: Query<PackageInput, Descriptor> =
 /// `data/datapackage.json`.
 pub static DESCRIPTOR_JSON: Query<Digested<Descriptor>, Made> =
     Query::new("datapackage.json", |d| {
-        Ok(Bytes::from(package::descriptor_json(d)))
+        Ok(Body::from(package::descriptor_json(d)))
     });
 
 /// What the downloads page reads.
@@ -210,21 +211,18 @@ pub static DOC: Query<DocInput, String> = Query::new("search document", |input| 
 
 /// `static/search-index.js`.
 pub static SEARCH: Query<Vec<Digested<String>>, Made> = Query::new("search index", |docs| {
-    const HEAD: &str = "window.ATLAS_SEARCH = [";
-    const TAIL: &str = "];\n";
-    // One buffer of the exact size: the index of a large atlas is tens of
-    // MB, and every document is held until it is joined.
-    let size = HEAD.len() + TAIL.len() + docs.iter().map(|d| d.len() + 1).sum::<usize>();
-    let mut out = String::with_capacity(size);
-    out.push_str(HEAD);
+    // The documents themselves are its pieces: the index of a large atlas
+    // is tens of MB, and every document is kept for the next run anyway.
+    let mut pieces = Vec::with_capacity(2 * docs.len() + 2);
+    pieces.push(Bytes::from_static(b"window.ATLAS_SEARCH = ["));
     for (i, d) in docs.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            pieces.push(Bytes::from_static(b","));
         }
-        out.push_str(d);
+        pieces.push(piece(d));
     }
-    out.push_str(TAIL);
-    Ok(Bytes::from(out))
+    pieces.push(Bytes::from_static(b"];\n"));
+    Ok(Body::from(pieces))
 });
 
 /// Where the downloads and the search index go.
@@ -409,48 +407,38 @@ pub(super) enum Written<'a> {
 }
 
 /// An object as `serde_json::to_string_pretty` writes it, from its members
-/// (in key order), written into one buffer of the right size (the
-/// download of a large atlas is tens of MB: no copy of it is made).
-pub(super) fn object(members: &[(&str, Written)]) -> String {
-    let size: usize = members
-        .iter()
-        .map(|(k, v)| {
-            k.len()
-                + 8
-                + match v {
-                    Written::Text(t) => t.len(),
-                    Written::Array(records) => {
-                        records.iter().map(|r| r.len() + 2).sum::<usize>() + 8
-                    }
-                }
-        })
-        .sum();
-    let mut out = String::with_capacity(size + 8);
-    out.push_str("{\n");
+/// (in key order). Each record of an array is a piece of the body, not
+/// copied (the download of a large atlas is tens of MB); the text between
+/// records is gathered into pieces of its own.
+pub(super) fn object(members: &[(&str, Written)]) -> Body {
+    let mut pieces = Vec::new();
+    let mut glue = String::from("{\n");
     for (i, (k, v)) in members.iter().enumerate() {
         if i > 0 {
-            out.push_str(",\n");
+            glue.push_str(",\n");
         }
-        out.push_str("  ");
-        out.push_str(&serde_json::to_string(k).unwrap_or_default());
-        out.push_str(": ");
+        glue.push_str("  ");
+        glue.push_str(&serde_json::to_string(k).unwrap_or_default());
+        glue.push_str(": ");
         match v {
-            Written::Text(t) => out.push_str(t),
-            Written::Array([]) => out.push_str("[]"),
+            Written::Text(t) => glue.push_str(t),
+            Written::Array([]) => glue.push_str("[]"),
             Written::Array(records) => {
-                out.push_str("[\n");
+                glue.push_str("[\n");
                 for (j, r) in records.iter().enumerate() {
                     if j > 0 {
-                        out.push_str(",\n");
+                        glue.push_str(",\n");
                     }
-                    out.push_str(r);
+                    pieces.push(Bytes::from(std::mem::take(&mut glue)));
+                    pieces.push(piece(r));
                 }
-                out.push_str("\n  ]");
+                glue.push_str("\n  ]");
             }
         }
     }
-    out.push_str("\n}\n");
-    out
+    glue.push_str("\n}\n");
+    pieces.push(Bytes::from(glue));
+    Body::from(pieces)
 }
 
 /// A pretty-printed value moved in by one level (its first line stays).
@@ -554,7 +542,7 @@ mod tests {
                 ),
                 ("url", Written::Text(serde_json::to_string(url).unwrap())),
             ]);
-            assert_eq!(joined, expected, "{n} records");
+            assert_eq!(joined.to_bytes(), expected, "{n} records");
         }
     }
 }

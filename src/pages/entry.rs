@@ -162,5 +162,5 @@ pub static CITE_FILE: Query<CiteFile, Made> = Query::new("citation file", |f| {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(bytes::Bytes::from(text))
+    Ok(text.into())
 });

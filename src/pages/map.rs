@@ -2,7 +2,6 @@
 //! table of every site), the locator maps of entry pages, the static base
 //! maps (`static/map-<view>.svg`) and the combined GeoJSON download.
 
-use bytes::Bytes;
 use serde::Serialize;
 use serde_json::json;
 use tera::Context;
@@ -284,7 +283,7 @@ pub fn base_map_path(view: &crate::geo::svg::View) -> String {
 /// A static base map: the base shapes drawn for view `k` of [`VIEWS`].
 pub static BASE_MAP: Query<(Digested<Base>, usize), Made> =
     Query::new("base map svg", |(base, k)| {
-        Ok(Bytes::from(base_map(base, &VIEWS[*k])))
+        Ok(base_map(base, &VIEWS[*k]).into())
     });
 
 /// What one feature of the GeoJSON download is made from: the site, the
@@ -314,10 +313,10 @@ pub struct SitesDownload {
 /// position.
 pub static SITES_GEOJSON: Query<SitesDownload, Made> = Query::new("sites geojson", |input| {
     use super::downloads::{Written, object};
-    Ok(Bytes::from(object(&[
+    Ok(object(&[
         ("features", Written::Array(&input.features)),
         ("type", Written::Text("\"FeatureCollection\"".into())),
-    ])))
+    ]))
 });
 
 fn feature(base_url: &str, e: &crate::entry::Head, s: &crate::geo::Site) -> serde_json::Value {

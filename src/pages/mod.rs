@@ -38,9 +38,9 @@ pub mod timeline;
 
 use std::hash::Hash;
 
-use bytes::Bytes;
 use tera::Context;
 
+use crate::body::Body;
 use crate::config::Taxonomies;
 use crate::diag::Diagnostic;
 use crate::geo::Geo;
@@ -51,7 +51,7 @@ use crate::theme::Compiled;
 use crate::views::{Card, KindView, MenuItem, PageInfo, SiteView};
 
 /// A made file, or why it could not be made.
-pub type Made = Result<Bytes, Diagnostic>;
+pub type Made = Result<Body, Diagnostic>;
 
 /// One file of the site to make: its path and how (a memoised query on an
 /// input the job holds).
@@ -335,5 +335,5 @@ pub static SITE_VIEW: Query<SiteInput, SiteView> = Query::with_cutoff("site view
 /// Renders a template page: the template with a context made from the
 /// page's input alone.
 pub fn render(template: &crate::theme::Template, context: &Context) -> Made {
-    template.render(context).map(Bytes::from)
+    template.render(context).map(Body::from)
 }

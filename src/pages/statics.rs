@@ -7,12 +7,13 @@ use super::{Job, Made, Site, job};
 use crate::memo::{Digested, Query};
 
 /// A static file: its bytes as the theme has them.
-pub static STATIC: Query<Digested<Vec<u8>>, Made> =
-    Query::new("static file", |bytes| Ok(Bytes::copy_from_slice(bytes)));
+pub static STATIC: Query<Digested<Vec<u8>>, Made> = Query::new("static file", |bytes| {
+    Ok(Bytes::copy_from_slice(bytes).into())
+});
 
 /// The highlighting CSS, made once per process.
 pub static HIGHLIGHT_CSS: Query<(), Made> = Query::new("highlight css", |()| {
-    Ok(Bytes::from_static(crate::highlight::theme_css().as_bytes()))
+    Ok(Bytes::from_static(crate::highlight::theme_css().as_bytes()).into())
 });
 
 /// Where the highlighting CSS goes.

@@ -35,7 +35,8 @@ use futures_util::StreamExt as _;
 use tokio::sync::broadcast;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{BuildOptions, BuildResult, Collect, OutputFile, Session};
+use crate::body::Body as FileBody;
+use crate::{BuildOptions, BuildResult, Collect, Session};
 
 pub use http::{Target, content_type, overlay, percent_decode, resolve};
 pub use watch::is_relevant;
@@ -92,7 +93,7 @@ impl Live {
 #[derive(Default, Clone)]
 struct Site {
     /// The last good build, by site path.
-    files: HashMap<String, Bytes>,
+    files: HashMap<String, FileBody>,
     /// The overlay, while the latest build fails.
     overlay: Option<Arc<String>>,
     /// Changes with every build, so a reconnecting page knows it missed one.
@@ -260,15 +261,15 @@ impl Rebuilder {
         let started = Instant::now();
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let collect = Collect::default();
-            let mut result = crate::run_with(&self.root, &self.build, &mut self.session, &collect);
+            let result = crate::run_with(&self.root, &self.build, &mut self.session, &collect);
             let mut clock = crate::timing::Clock::start();
             // `update` looks every file up by path: no order is needed.
-            result.files = collect.into_unordered();
+            let files = collect.into_unordered();
             clock.lap("collect");
-            result
+            (result, files)
         }));
         self.builds += 1;
-        let result = match run {
+        let (result, files) = match run {
             Ok(r) => r,
             Err(panic) => {
                 // A bug, not the content's fault: start over with an empty memo.
@@ -283,7 +284,7 @@ impl Rebuilder {
                 r.diagnostics.push(crate::diag::Diagnostic::error(format!(
                     "internal error while building: {why}"
                 )));
-                r
+                (r, Vec::new())
             }
         };
         if self.verbose {
@@ -299,7 +300,7 @@ impl Rebuilder {
             return;
         }
         let mut clock = crate::timing::Clock::start();
-        let changed = self.publish(Some(result), None);
+        let changed = self.publish(Some(files), None);
         clock.lap("publish");
         if self.verbose {
             eprintln!(
@@ -347,15 +348,19 @@ impl Rebuilder {
     /// of thousands, so only those are replaced (a reader answering a
     /// request at that moment keeps the site it holds: the map is copied
     /// then).
-    fn publish(&self, build: Option<BuildResult>, overlay: Option<Arc<String>>) -> Vec<String> {
+    fn publish(
+        &self,
+        build: Option<Vec<(String, FileBody)>>,
+        overlay: Option<Arc<String>>,
+    ) -> Vec<String> {
         let mut guard = self.shared.site.write().unwrap_or_else(|e| e.into_inner());
         let site = Arc::make_mut(&mut guard);
         site.overlay = overlay;
         site.generation = format!("{}-{}", self.instance, self.builds);
-        let Some(result) = build else {
+        let Some(files) = build else {
             return Vec::new();
         };
-        let changed = update(&mut site.files, result.files);
+        let changed = update(&mut site.files, files);
         drop(guard);
         changed
     }
@@ -364,21 +369,21 @@ impl Rebuilder {
 /// Makes `served` hold exactly the files of `new` (whose paths are
 /// unique: `xml::Guard` fails a run that gives a path twice), returning the site paths whose bytes changed, were added or
 /// went away, sorted.
-fn update(served: &mut HashMap<String, Bytes>, new: Vec<OutputFile>) -> Vec<String> {
+fn update(served: &mut HashMap<String, FileBody>, new: Vec<(String, FileBody)>) -> Vec<String> {
     let differs: Vec<usize> = new
         .iter()
         .enumerate()
-        .filter(|(_, f)| !served.get(&f.path).is_some_and(|b| same_bytes(b, &f.bytes)))
+        .filter(|(_, (path, body))| !served.get(path).is_some_and(|b| b.same(body)))
         .map(|(i, _)| i)
         .collect();
     let added = differs
         .iter()
-        .filter(|&&i| !served.contains_key(&new[i].path))
+        .filter(|&&i| !served.contains_key(&new[i].0))
         .count();
     let mut changed = Vec::with_capacity(differs.len());
     // Some served path is not in the build.
     if served.len() + added > new.len() {
-        let kept: FxHashSet<&str> = new.iter().map(|f| f.path.as_str()).collect();
+        let kept: FxHashSet<&str> = new.iter().map(|(path, _)| path.as_str()).collect();
         let gone: Vec<String> = served
             .keys()
             .filter(|p| !kept.contains(p.as_str()))
@@ -390,19 +395,14 @@ fn update(served: &mut HashMap<String, Bytes>, new: Vec<OutputFile>) -> Vec<Stri
         changed.extend(gone);
     }
     let mut differs = differs.into_iter().peekable();
-    for (i, f) in new.into_iter().enumerate() {
+    for (i, (path, body)) in new.into_iter().enumerate() {
         if differs.next_if_eq(&i).is_some() {
-            changed.push(f.path.clone());
-            served.insert(f.path, f.bytes);
+            changed.push(path.clone());
+            served.insert(path, body);
         }
     }
     changed.sort();
     changed
-}
-
-/// Equal contents; a file the cache kept is the very same buffer.
-fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -482,7 +482,7 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
                 .into_response()
         }
         Target::File(path) => match site.files.get(&path) {
-            Some(bytes) => file_response(&site, &path, bytes.clone(), StatusCode::OK),
+            Some(body) => file_response(&site, &path, body.to_bytes(), StatusCode::OK),
             None => not_found(&site),
         },
         Target::Invalid => not_found(&site),
@@ -492,7 +492,7 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 /// The site's own 404 page, with status 404.
 fn not_found(site: &Site) -> Response {
     match site.files.get("404.html") {
-        Some(bytes) => file_response(site, "404.html", bytes.clone(), StatusCode::NOT_FOUND),
+        Some(body) => file_response(site, "404.html", body.to_bytes(), StatusCode::NOT_FOUND),
         None => file_response(
             site,
             "404.html",
@@ -531,17 +531,19 @@ pub fn serve(options: &ServeOptions) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &'static str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: Bytes::from_static(text.as_bytes()),
-        }
+    fn file(path: &str, text: &'static str) -> (String, FileBody) {
+        (path.into(), Bytes::from_static(text.as_bytes()).into())
     }
 
-    fn served(files: &[(&str, &'static str)]) -> HashMap<String, Bytes> {
+    fn served(files: &[(&str, &'static str)]) -> HashMap<String, FileBody> {
+        files.iter().map(|&(p, t)| file(p, t)).collect()
+    }
+
+    /// The served files as text, to compare.
+    fn texts(files: &HashMap<String, FileBody>) -> std::collections::BTreeMap<String, Bytes> {
         files
             .iter()
-            .map(|&(p, t)| (p.to_string(), Bytes::from_static(t.as_bytes())))
+            .map(|(p, b)| (p.clone(), b.to_bytes()))
             .collect()
     }
 
@@ -553,13 +555,16 @@ mod tests {
             vec![file("d", "4"), file("b", "20"), file("a", "1")],
         );
         assert_eq!(changed, ["b", "c", "d"]);
-        assert_eq!(files, served(&[("a", "1"), ("b", "20"), ("d", "4")]));
+        assert_eq!(
+            texts(&files),
+            texts(&served(&[("a", "1"), ("b", "20"), ("d", "4")]))
+        );
         // The same build again changes nothing.
         let again = vec![file("a", "1"), file("b", "20"), file("d", "4")];
         assert!(update(&mut files, again).is_empty());
         assert_eq!(files.len(), 3);
         // A build with fewer files, none of them changed.
         assert_eq!(update(&mut files, vec![file("b", "20")]), ["a", "d"]);
-        assert_eq!(files, served(&[("b", "20")]));
+        assert_eq!(texts(&files), texts(&served(&[("b", "20")])));
     }
 }
