@@ -208,3 +208,27 @@ fn a_site_without_geodata_still_builds() {
     s.build_ok();
     assert!(s.read("map/index.html").contains("<caption>0 sites"));
 }
+
+#[test]
+fn the_site_table_counts_apart_the_sites_with_no_fixed_place() {
+    let mut f = all_good();
+    f[1] = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"id\":\"ihep\",\"provenance\":\"A satellite: no fixed place.\"}}".into();
+    let s = site(&f);
+    s.build_ok();
+    let html = s.read("map/index.html");
+    // Three rows, two of them on the maps: the caption does not claim three.
+    assert!(
+        html.contains("<caption>3 sites: 2 on the maps, 1 with no fixed place</caption>"),
+        "{html}"
+    );
+    let row = &html[html.find("<a href=\"../labs/ihep/index.html\">").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("<td data-label=\"Map\">no fixed place</td>"),
+        "{row}"
+    );
+    assert!(
+        row.contains("<td data-label=\"Precision\">none</td>"),
+        "{row}"
+    );
+}

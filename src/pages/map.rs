@@ -213,6 +213,11 @@ pub static PAGE: Query<MapPage, Made> = Query::new("map page", |p| {
     let mut c: Context = base_context(&p.site, Depth::One, &info);
     c.insert("figures", &*p.figures);
     c.insert("rows", &rows(&p.rows));
+    // Rows of entries with no fixed place (a satellite) are in the table
+    // but on no map: the caption says how many.
+    let unmapped = p.rows.iter().filter(|(s, _)| s.point.is_none()).count();
+    c.insert("mapped", &(p.rows.len() - unmapped));
+    c.insert("unmapped", &unmapped);
     render(&p.template, &c)
 });
 
@@ -245,7 +250,7 @@ fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow<'
             }
         })
         .collect();
-    rows.sort_by(|a, b| (a.foreign, &a.title).cmp(&(b.foreign, &b.title)));
+    rows.sort_by_cached_key(|r| (r.foreign, r.title.to_lowercase()));
     rows
 }
 
