@@ -93,6 +93,14 @@ pub struct Card {
     pub search: String,
 }
 
+impl Card {
+    /// The order of a list of entries: by the title shown, letters of
+    /// either case together, then by id (titles may repeat).
+    pub fn order(&self) -> (String, &str) {
+        (self.title.to_lowercase(), &self.id)
+    }
+}
+
 /// What a card is made from: the entry's head, and how the page it is on
 /// links (its relative root and whether links name `index.html`).
 #[derive(Hash)]

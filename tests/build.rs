@@ -402,3 +402,30 @@ fn timeline_draws_dated_programs() {
     );
     assert!(!html.contains("Undated"));
 }
+
+#[test]
+fn lists_are_in_the_order_of_the_titles_shown_not_of_the_ids() {
+    let entry = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: A park.\nupdated: 2024-05-01\n---\nText [@doe-2020, §1].\n"
+        )
+    };
+    let s = Site::new(&[
+        ("content/parks/a-zone.md", &entry("Zhongguancun")),
+        ("content/parks/b-zone.md", &entry("beijing Park")),
+        ("content/parks/c-zone.md", &entry("Alpha Zone")),
+    ]);
+    s.build_ok();
+    let order = |html: &str| {
+        let mut at: Vec<(usize, &str)> = ["Alpha Zone", "beijing Park", "Zhongguancun"]
+            .into_iter()
+            .map(|t| (html.find(&format!(">{t}</a>")).expect(t), t))
+            .collect();
+        at.sort();
+        at.into_iter().map(|(_, t)| t).collect::<Vec<_>>()
+    };
+    let expected = ["Alpha Zone", "beijing Park", "Zhongguancun"];
+    assert_eq!(order(&s.read("parks/index.html")), expected);
+    // The entries citing a source, on its page.
+    assert_eq!(order(&s.read("sources/doe-2020/index.html")), expected);
+}

@@ -10,9 +10,11 @@ use crate::memo::{Digested, Query};
 use crate::theme::Template;
 use crate::views::{Card, MenuItem, SiteView, TermView};
 
-/// Cards split into China's own and the comparators abroad.
+/// Cards split into China's own and the comparators abroad, each by title.
 fn split(cards: &[Digested<Card>]) -> (Vec<&Card>, Vec<&Card>) {
-    cards.iter().map(|c| &**c).partition(|c| !c.foreign)
+    let mut cards: Vec<&Card> = cards.iter().map(|c| &**c).collect();
+    cards.sort_by_cached_key(|c| c.order());
+    cards.into_iter().partition(|c| !c.foreign)
 }
 
 /// What a kind's index page reads.

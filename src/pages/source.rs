@@ -32,7 +32,7 @@ pub struct SourcePage {
 pub static PAGE: Query<SourcePage, Made> = Query::new("source page", |p| {
     let e = &p.head;
     let s = e.source().expect("a source");
-    let cited_by: Vec<CitedBy> = p
+    let mut cited_by: Vec<CitedBy> = p
         .citers
         .iter()
         .map(|(card, uses)| CitedBy {
@@ -40,6 +40,7 @@ pub static PAGE: Query<SourcePage, Made> = Query::new("source page", |p| {
             uses: uses.as_slice(),
         })
         .collect();
+    cited_by.sort_by_cached_key(|c| c.card.order());
     let view = SourceView {
         card: &p.card,
         short: &s.short,
