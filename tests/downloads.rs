@@ -217,6 +217,15 @@ fn the_descriptor_lists_the_columns_each_csv_has() {
         for f in fields {
             let name = f["name"].as_str().unwrap();
             let ty = f["type"].as_str().unwrap();
+            // Written for readers of the data: plain text, and no
+            // instructions to the authors of entries.
+            let description = f["description"].as_str().unwrap();
+            assert!(
+                !description.contains('`')
+                    && !description.contains("cite it")
+                    && !description.contains("atlas.toml"),
+                "{path}: {name}: {description}"
+            );
             for row in &rows {
                 let cell = &row[name];
                 let ok = match ty {

@@ -121,7 +121,7 @@ impl Column {
             FieldType::Fact(v) => (ColumnType::String, false, v == ValueType::Date),
             FieldType::Facts(_) | FieldType::LabeledFacts => (ColumnType::String, true, false),
         };
-        let mut description = f.doc.to_string();
+        let mut description = f.column_doc().to_string();
         if list {
             // LIST_SEPARATOR, in words.
             description.push_str(" (in CSV, several values are separated by semicolons)");
@@ -211,7 +211,7 @@ pub fn fact_columns() -> Vec<Column> {
         Column::new(
             "label",
             String,
-            "the fact's label on the entry's page (a `facts:` item's own label)",
+            "the fact's label on the entry's page",
         ),
         Column::new("value", String, "the value, as written in the entry").required(),
         Column::new("source", String, "the id of the cited source (in the sources table)"),
@@ -237,7 +237,7 @@ pub fn source_columns() -> Vec<Column> {
         Column::new(
             "id",
             ColumnType::String,
-            "the source's id, as facts cite it",
+            "the source's id, as the facts table names it",
         )
         .required(),
         Column::new("page", ColumnType::String, "the source's page in the atlas")

@@ -28,6 +28,9 @@ pub struct FieldSpec {
     pub labels: &'static [(Kind, &'static str)],
     /// The unit a number is shown with (`km²`).
     pub unit: &'static str,
+    /// What the field means to a reader of the downloads, where `doc`
+    /// also tells an author how to write it (empty: `doc` says it).
+    pub data_doc: &'static str,
 }
 
 impl FieldSpec {
@@ -43,6 +46,21 @@ impl FieldSpec {
 
     const fn unit(self, unit: &'static str) -> Self {
         FieldSpec { unit, ..self }
+    }
+
+    /// Describes the field's column in the downloads as `doc` for
+    /// readers, without the author's instructions.
+    const fn in_data(self, data_doc: &'static str) -> Self {
+        FieldSpec { data_doc, ..self }
+    }
+
+    /// What the field's column in the downloads holds.
+    pub fn column_doc(&self) -> &'static str {
+        if self.data_doc.is_empty() {
+            self.doc
+        } else {
+            self.data_doc
+        }
     }
 
     /// The fact-box label for an entry of `kind` (empty: not in the fact box).
@@ -137,6 +155,7 @@ macro_rules! field {
             label: "",
             labels: &[],
             unit: "",
+            data_doc: "",
         }
     };
 }
@@ -174,7 +193,8 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Fact(V::Text),
         "standard Chinese name; cite it where a source prints it, plain when it comes from general knowledge",
         "null"
-    ),
+    )
+    .in_data("standard Chinese name"),
     field!(
         "aliases",
         ITEMS,
@@ -191,7 +211,8 @@ pub const FIELDS: &[FieldSpec] = &[
         "the kind of thing, from the designation vocabulary in atlas.toml",
         "null"
     )
-    .shown("Designation"),
+    .shown("Designation")
+    .in_data("the kind of thing, a term of the atlas's designation vocabulary"),
     field!(
         "established",
         ITEMS,
@@ -200,6 +221,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "date founded, launched or approved: 2016, \"2016-09\" or \"2016-09-01\"; cite it as { value: 2016, cite: \"source-id, §1\" }",
         "null"
     )
+    .in_data("date founded, launched or approved: a year, year-month or full date (2016, 2016-09, 2016-09-01)")
     .shown("Established")
     .shown_for(&[(Kind::Program, "Launched")]),
     field!(
@@ -323,7 +345,8 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Date,
         "date the entry was last reviewed: 2016, \"2016-09\" or \"2016-09-01\"",
         "{today}"
-    ),
+    )
+    .in_data("date the entry was last reviewed: a year, year-month or full date"),
     field!(
         "featured",
         ITEMS,
@@ -331,7 +354,8 @@ pub const FIELDS: &[FieldSpec] = &[
         T::Bool,
         "true to show the entry first on the home page (entries in China only)",
         "false"
-    ),
+    )
+    .in_data("true for an entry the home page shows first"),
     field!(
         "authors",
         &[Kind::Source],
