@@ -222,28 +222,31 @@ await check("index: the filter finds every high-tech zone by its label", async (
 });
 
 // Search finds entries by English name, Chinese name (one character is
-// enough), toneless pinyin (spaced or joined) and abbreviations.
+// enough), toneless pinyin (spaced or joined) and abbreviations; an entry
+// whose whole name or alias is the query comes first.
 await check("search: English, Chinese, pinyin and abbreviations", async () => {
   const { page, close } = await open("index.html");
+  // [query, entry, whether the query is the entry's whole name or alias]
   const cases = [
-    ["huairou", "huairou-science-city"],
-    ["怀柔科学城", "huairou-science-city"],
-    ["huairou kexuecheng", "huairou-science-city"],
-    ["huai rou ke xue cheng", "huairou-science-city"],
-    ["huairoukexuecheng", "huairou-science-city"],
-    ["ZGC", "zhongguancun"],
-    ["CAS", "chinese-academy-of-sciences"],
-    ["MLP", "medium-long-term-plan-2006"],
-    ["NKP", "national-key-rd-program"],
-    ["中关村", "zhongguancun"],
-    ["zhongguancun", "zhongguancun"],
+    ["huairou", "huairou-science-city", false],
+    ["怀柔科学城", "huairou-science-city", true],
+    ["huairou kexuecheng", "huairou-science-city", true],
+    ["huai rou ke xue cheng", "huairou-science-city", false],
+    ["huairoukexuecheng", "huairou-science-city", true],
+    ["ZGC", "zhongguancun", true],
+    ["CAS", "chinese-academy-of-sciences", true],
+    ["MLP", "medium-long-term-plan-2006", true],
+    ["NKP", "national-key-rd-program", true],
+    ["中关村", "zhongguancun", false],
+    ["zhongguancun", "zhongguancun", false],
   ];
-  for (const [q, id] of cases) {
+  for (const [q, id, named] of cases) {
     if (!byId.has(id)) continue;
     await page.fill("#search-input", q);
     await page.waitForSelector(".search-results li", { timeout: 5000 }).catch(() => {});
     const hits = (await page.locator(".search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).map(idOf);
     if (!hits.includes(id)) fail(`search "${q}" does not find ${id} (found ${hits.slice(0, 3).join(", ") || "nothing"})`);
+    else if (named && hits[0] !== id) fail(`search "${q}" lists ${id}, so named, after ${hits.slice(0, hits.indexOf(id)).join(", ")}`);
   }
   await page.fill("#search-input", "怀");
   await page.waitForSelector(".search-results li a", { timeout: 5000 }).catch(() => {});

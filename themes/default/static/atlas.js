@@ -170,10 +170,12 @@
     }
     // Each field that holds the query adds its weight: six times over where
     // the query is a whole title, name, reading or alias ("CAS"), twice where
-    // it starts a word. Pinyin (d.p) is toneless, spaced and joined, so
-    // "huairou", "huai rou" and "huairou kexuecheng" all find 怀柔科学城.
+    // it starts a word. An entry so named comes before every entry that only
+    // mentions the query (100 is more than all the fields' weights doubled).
+    // Pinyin (d.p) is toneless, spaced and joined, so "huairou", "huai rou"
+    // and "huairou kexuecheng" all find 怀柔科学城.
     function score(d, q) {
-      var f = [[d.t, 10], [d.z, 8], [d.p, 7], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0;
+      var f = [[d.t, 10], [d.z, 8], [d.p, 7], [d.a, 6], [d.s, 3], [d.x, 1]], total = 0, named = false;
       var joined = q.replace(/\s+/g, "");
       for (var i = 0; i < f.length; i++) {
         var v = (f[i][0] || "").toLowerCase(), at = v.indexOf(q);
@@ -181,11 +183,13 @@
         if (at < 0) continue;
         var whole = v.split(" | ");
         var w = f[i][1];
-        if (whole.indexOf(q) >= 0 || (f[i][0] === d.p && whole.indexOf(joined) >= 0)) w *= 6;
-        else if (at === 0 || /[\s|(\-–]/.test(v.charAt(at - 1))) w *= 2;
+        if (whole.indexOf(q) >= 0 || (f[i][0] === d.p && whole.indexOf(joined) >= 0)) {
+          w *= 6;
+          if (i < 4) named = true;
+        } else if (at === 0 || /[\s|(\-–]/.test(v.charAt(at - 1))) w *= 2;
         total += w;
       }
-      return total;
+      return total + (named ? 100 : 0);
     }
     // One Chinese character is a word; one Latin letter is not.
     var han = /[\u3400-\u9fff\uf900-\ufaff]/;
