@@ -131,6 +131,9 @@ pub struct GroupError {
     pub range: Range<usize>,
     pub message: &'static str,
     pub hint: &'static str,
+    /// Not an error: a link's text that looks like a citation (published
+    /// as the link's words).
+    pub warn: bool,
 }
 
 /// The first placeholder character: group `k` stands in the text as the
@@ -149,8 +152,21 @@ const RESERVED_STAND_IN: &str = "\u{FFFD}x";
 
 /// Finds the citation groups of a Markdown text: `[@` up to its matching
 /// `]`, unless escaped (`\[@`), the text of a link (`[@x](...)`,
-/// `[@x][ref]`) or a footnote mark. A group holding another bracket
-/// (`[@a, §1[^n]]`) or never closed is an error, and stays as it is.
+/// `[@x][ref]`, `[@x][]`) or a footnote mark. A group followed by a
+/// footnote mark or another citation (`[@a, §1][^n]`, `[@a][@b]`) is a
+/// group. A group holding another bracket (`[@a, §1[^n]]`) or never closed
+/// is an error, and stays as it is.
+/// Whether the bracketed text ending before `end` is a link's text: an
+/// address (`(`) or a reference label (`[label]`, `[]`) follows it. A
+/// footnote mark (`[^n]`) or a citation (`[@b]`) after it is not a label.
+fn link_text(bytes: &[u8], end: usize) -> bool {
+    match bytes.get(end) {
+        Some(b'(') => true,
+        Some(b'[') => !matches!(bytes.get(end + 1), Some(b'^' | b'@')),
+        _ => false,
+    }
+}
+
 pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
     let bytes = text.as_bytes();
     let (mut groups, mut errors) = (Vec::new(), Vec::new());
@@ -201,6 +217,7 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
                 range: start..text[start..].find('\n').map_or(text.len(), |n| start + n),
                 message: "citation is never closed",
                 hint: "close it with `]`: `[@source-id, locator]`",
+                warn: false,
             });
             i += 2;
             continue;
@@ -210,16 +227,25 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
                 range: start..end,
                 message: "a citation cannot hold brackets (a footnote or another citation)",
                 hint: "put a footnote after the citation: `[@source-id, §1][^note]`",
+                warn: false,
             });
-        } else if end - start < MIN_GROUP && !matches!(bytes.get(end), Some(b'(' | b'[')) {
+        } else if end - start < MIN_GROUP && !link_text(bytes, end) {
             // `[@]`: shorter than its placeholder would be.
             errors.push(GroupError {
                 range: start..end,
                 message: "citation without a source id",
                 hint: "write `[@source-id, locator]`",
+                warn: false,
             });
-        } else if !matches!(bytes.get(end), Some(b'(' | b'[')) {
+        } else if !link_text(bytes, end) {
             groups.push(Group { range: start..end });
+        } else {
+            errors.push(GroupError {
+                range: start..end,
+                message: "a citation followed by `(` or `[label]` is read as a link's text, not as a citation",
+                hint: "to cite, put the citation after the link: `[words](https://...) [@source-id, §1]`; to keep these words, write `\\@`",
+                warn: true,
+            });
         }
         i = end;
     }
@@ -229,6 +255,7 @@ pub fn scan_citations(text: &str) -> (Vec<Group>, Vec<GroupError>) {
             range: extra[0].range.clone(),
             message: "too many citations in one text",
             hint: "split the entry",
+            warn: false,
         });
     }
     (groups, errors)
@@ -488,14 +515,18 @@ pub fn render_body(
     let base = entry.body.start;
     let (groups, malformed) = scan_citations(body);
     for e in malformed {
-        diags.push(
+        let d = if e.warn {
+            Diagnostic::warning(e.message)
+        } else {
             Diagnostic::error(format!("malformed citation: {}", e.message))
-                .at(
-                    entry.path(),
-                    &entry.text,
-                    base + e.range.start..base + e.range.end,
-                )
-                .hint(e.hint),
+        };
+        diags.push(
+            d.at(
+                entry.path(),
+                &entry.text,
+                base + e.range.start..base + e.range.end,
+            )
+            .hint(e.hint),
         );
     }
     for at in reserved_chars(body) {
@@ -1658,12 +1689,21 @@ mod tests {
 
     #[test]
     fn finds_citation_groups_and_malformed_ones() {
-        let text = "A [@a, §1] b \\[@not] [@x](https://x) [@y][ref] c [@d, §1[^n]] e [@open";
+        let text = "A [@a, §1] b \\[@not] [@x](https://x) [@y][ref] [@z][] c [@d, §1[^n]] e [@f][^n] [@g][@h] [@open";
         let (groups, errors) = scan_citations(text);
         let found: Vec<&str> = groups.iter().map(|g| &text[g.range.clone()]).collect();
-        assert_eq!(found, ["[@a, §1]"]);
-        let bad: Vec<&str> = errors.iter().map(|e| &text[e.range.clone()]).collect();
-        assert_eq!(bad, ["[@d, §1[^n]]", "[@open"]);
+        // A footnote mark or a citation after a group is not a link label.
+        assert_eq!(found, ["[@a, §1]", "[@f]", "[@g]", "[@h]"]);
+        let bad = |warn: bool| -> Vec<&str> {
+            errors
+                .iter()
+                .filter(|e| e.warn == warn)
+                .map(|e| &text[e.range.clone()])
+                .collect()
+        };
+        assert_eq!(bad(false), ["[@d, §1[^n]]", "[@open"]);
+        // The text of a link, published as it is, with a warning.
+        assert_eq!(bad(true), ["[@x]", "[@y]", "[@z]"]);
     }
 
     #[test]

@@ -263,6 +263,34 @@ fn a_citation_like_link_text_stays_a_link() {
         "{html}"
     );
     assert!(html.contains("<code>[@doe-2020, §1]</code>"), "{html}");
+    // It is said, where it stands; an escaped `@` is plainly words.
+    let out = s.check();
+    assert!(out.contains("warning: a citation followed by `(` or `[label]` is read as a link's text, not as a citation\n --> content/parks/p.md:6:8"), "{out}");
+    let s = site("Follow [\\@someone](https://example.org/someone). Text [@doe-2020, §1].\n");
+    assert!(!s.check().contains("warning: a citation"));
+}
+
+#[test]
+fn a_footnote_or_a_citation_may_follow_a_citation() {
+    // The form the README gives for a remark on a cited claim, and two
+    // citations side by side: every note is kept.
+    let s = site(
+        "A claim [@doe-2020, §1][^n].\n\nTwo [@doe-2020, §2][@smith-2021, §3].\n\n[^n]: My remark.\n",
+    );
+    let r = s.build_ok();
+    assert!(!r.diagnostics.render().contains("warning: a citation"));
+    let html = s.read("parks/p/index.html");
+    let main = main_of(&html);
+    assert!(!main.contains("[@"), "{main}");
+    for note in [
+        "Doe 2020</a>, §1.",
+        "My remark.",
+        "Doe 2020</a>, §2.",
+        "Smith 2021</a>, §3.",
+    ] {
+        assert!(main.contains(note), "{note}: {main}");
+    }
+    assert_eq!(main.matches("<li id=\"note-").count(), 4, "{main}");
 }
 
 #[test]
