@@ -226,7 +226,7 @@ impl Atlas {
         atlas.incoming = vec![Vec::new(); atlas.entries.len()];
         atlas.resolve_relations(diags);
         atlas.check_cycles(diags);
-        atlas.group_taxonomies(labels);
+        atlas.group_taxonomies(labels, diags);
         atlas
     }
 
@@ -386,11 +386,17 @@ impl Atlas {
         self.entries.iter().map(|e| e.id.as_str())
     }
 
-    fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies) {
+    /// Groups the entries by term. A term's page is named by its label
+    /// (`suggest_id`, as the entries' links to it are); two labels with one
+    /// name would share a page, which is an error located where the second
+    /// is used.
+    fn group_taxonomies(&mut self, labels: &crate::config::Taxonomies, diags: &mut Diagnostics) {
         let mut groups: BTreeMap<Taxonomy, BTreeMap<String, Term>> = BTreeMap::new();
         // Labels repeat across entries: make each one's slug once.
         let mut slugs: FxHashMap<String, String> = FxHashMap::default();
-        let mut add = |tax: Taxonomy, label: &str, i: usize| {
+        // Each clash is told once, where it first appears.
+        let mut clashes = std::collections::HashSet::new();
+        let mut add = |tax: Taxonomy, label: &str, i: usize, e: &Head, key: &str, value: &str| {
             let slug = match slugs.get(label) {
                 Some(s) => s.clone(),
                 None => {
@@ -408,6 +414,29 @@ impl Atlas {
                     label: label.to_string(),
                     entries: Vec::new(),
                 });
+            if term.label != label {
+                if !clashes.insert((tax, label.to_string())) {
+                    return;
+                }
+                let span = e.keys.find_in(&e.front, key, value);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the {} `{label}` and `{}` would have one page, `{}/{}/`",
+                        tax.label().to_lowercase(),
+                        term.label,
+                        tax.slug(),
+                        term.slug
+                    ))
+                    .at(&e.path, &e.front, span)
+                    .label("a page is named by the label's letters and digits")
+                    .hint(if tax == Taxonomy::Province {
+                        "write the province the same way in every entry"
+                    } else {
+                        "give the terms labels with different letters or digits in atlas.toml"
+                    }),
+                );
+                return;
+            }
             // Entries come in order, so a repeat is the last one.
             if term.entries.last() != Some(&i) {
                 term.entries.push(i);
@@ -416,24 +445,25 @@ impl Atlas {
         for (i, e) in self.entries.iter().enumerate() {
             let Some(item) = e.item() else { continue };
             if let Some(p) = &item.province {
-                add(Taxonomy::Province, &p.value, i);
+                add(Taxonomy::Province, &p.value, i, e, "province", &p.value);
             }
             for f in &item.fields {
                 let label = labels
                     .field
                     .get(&f.value)
                     .map_or(f.value.as_str(), String::as_str);
-                add(Taxonomy::Field, label, i);
+                add(Taxonomy::Field, label, i, e, "fields", &f.value);
             }
             if let Some(d) = &item.designation {
                 let label = labels
                     .designation
                     .get(&d.value)
                     .map_or(d.value.as_str(), String::as_str);
-                add(Taxonomy::Designation, label, i);
+                add(Taxonomy::Designation, label, i, e, "designation", &d.value);
             }
             if let Some(date) = &item.established {
-                add(Taxonomy::Period, &date.value.decade(), i);
+                let decade = date.value.decade();
+                add(Taxonomy::Period, &decade, i, e, "established", "");
             }
         }
         self.taxonomies = groups

@@ -370,3 +370,26 @@ fn the_same_unknown_source_in_two_facts_is_reported_at_each() {
     assert!(out.contains("content/parks/p.md:7:12"), "{out}");
     assert!(out.contains("content/parks/p.md:10:12"), "{out}");
 }
+
+#[test]
+fn two_term_labels_named_alike_are_an_error_not_one_page() {
+    let config = format!(
+        "{}\n[taxonomies.designation]\nscience-park = \"Science park\"\nscience-park-2 = \"Science Park!\"\n",
+        common::CONFIG
+    );
+    let entry = |title: &str, designation: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: S.\ndesignation: {designation}\nupdated: 2024-01-01\n---\nText [@doe-2020, §1].\n"
+        )
+    };
+    let s = Site::new(&[
+        ("atlas.toml", &config),
+        ("content/parks/q.md", &entry("Q", "science-park")),
+        ("content/parks/r.md", &entry("R", "science-park-2")),
+        ("content/parks/s.md", &entry("S", "science-park-2")),
+    ]);
+    let out = s.check();
+    assert!(out.contains("error: the designations `Science Park!` and `Science park` would have one page, `designation/science-park/`\n --> content/parks/r.md:4:14"), "{out}");
+    // Told once, not for every entry with the label.
+    assert_eq!(out.matches("would have one page").count(), 1, "{out}");
+}
