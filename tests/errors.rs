@@ -393,3 +393,60 @@ fn two_term_labels_named_alike_are_an_error_not_one_page() {
     // Told once, not for every entry with the label.
     assert_eq!(out.matches("would have one page").count(), 1, "{out}");
 }
+
+#[test]
+fn a_value_listed_twice_is_an_error_where_it_repeats() {
+    let s = Site::new(&[
+        (
+            "content/parks/p.md",
+            &park(
+                "fields: [physics, physics]\naliases: [ZGC, Z, ZGC]\nrelated:\n  - q\n  - q\n",
+                "Text [@doe-2020, §1].\n",
+            ),
+        ),
+        ("content/parks/q.md", &park("", "Text [@doe-2020, §1].\n")),
+    ]);
+    let out = s.check();
+    for (message, at) in [
+        (
+            "error: `physics` is listed twice in `fields`",
+            "content/parks/p.md:4:19",
+        ),
+        (
+            "error: `ZGC` is listed twice in `aliases`",
+            "content/parks/p.md:5:19",
+        ),
+        (
+            "error: `q` is listed twice in `related`",
+            "content/parks/p.md:8:5",
+        ),
+    ] {
+        assert!(
+            out.contains(&format!("{message}\n --> {at}")),
+            "{message}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_fact_with_an_empty_value_or_label_is_an_error() {
+    for (item, what) in [
+        ("{ label: \"\", value: \"\" }", "value"),
+        ("{ label: \" \", value: one }", "label"),
+    ] {
+        let s = Site::new(&[(
+            "content/parks/p.md",
+            &park(
+                &format!("facts:\n  - {{ label: A, value: one }}\n  - {item}\n"),
+                "Text [@doe-2020, §1].\n",
+            ),
+        )]);
+        let out = s.check();
+        assert!(
+            out.contains(&format!(
+                "error: a fact in `facts` has an empty {what}\n --> content/parks/p.md:6:3"
+            )),
+            "{out}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use yaml_serde::{Mapping, Value};
 
-use super::fields::{FIELDS, PROVINCES, SOURCE_KINDS, fields_of};
+use super::fields::{FIELDS, FieldType, PROVINCES, SOURCE_KINDS, fields_of};
 use super::front::{KeyIndex, Lines, SplitError, key_of, split_front_matter};
 use super::value::describe;
 use super::{Entry, Head, ItemMeta, Kind, Meta, PageMeta, SourceMeta};
@@ -291,6 +291,25 @@ impl Parser<'_> {
         for f in &raw.fields {
             self.check_term("fields", &f.value, &vocabulary.field);
         }
+        let mut aliases = std::collections::HashSet::new();
+        let mut after = self.keys.value("aliases").start;
+        for a in &raw.aliases {
+            // Each alias found after the one before: a repeat is located
+            // where it repeats.
+            let region = after..self.keys.value("aliases").end;
+            let at = self.text[region.clone()]
+                .find(a.as_str())
+                .map_or(region.clone(), |k| {
+                    region.start + k..region.start + k + a.len()
+                });
+            after = at.end.min(region.end);
+            if !aliases.insert(a.as_str()) {
+                let d = self
+                    .error(at, format!("`{a}` is listed twice in `aliases`"))
+                    .hint("remove the repeat");
+                self.report(d);
+            }
+        }
         let in_china = raw.in_china();
         if let Some(p) = &raw.province {
             if !in_china {
@@ -375,12 +394,51 @@ impl Parser<'_> {
         }
     }
 
-    /// Checks what each fact's provenance says: an editorial value has no
-    /// citation, and a quote belongs to a single citation.
+    /// Checks each fact: it has a value (and a label, in `facts:`), a
+    /// list gives each value once, an editorial value has no citation, and
+    /// a quote belongs to a single citation.
     fn check_facts(&mut self, rows: &[super::FactRow]) {
+        let mut listed = std::collections::HashSet::new();
         for (item, row) in super::with_item(rows) {
             let field = row.field;
             let at = |p: &Self, needle: &str| p.keys.find_in_item(field.name, item, needle);
+            let value = row.text();
+            if value.trim().is_empty() || row.label.as_ref().is_some_and(|l| l.trim().is_empty()) {
+                let range = p_item(self, field.name, item);
+                let what = if value.trim().is_empty() {
+                    "value"
+                } else {
+                    "label"
+                };
+                let d = self
+                    .error(
+                        range,
+                        format!("a fact in `{}` has an empty {what}", field.name),
+                    )
+                    .hint("give it one, or remove the fact");
+                self.report(d);
+            } else if matches!(field.ty, FieldType::Facts(_))
+                && !listed.insert((field.name, value.clone()))
+            {
+                // In a list on one line (`[a, a]`), the repeat is the
+                // value's next appearance.
+                let first = at(self, &value);
+                let range = match self.keys.item(field.name, item) {
+                    Some(_) => first,
+                    None => self.text[first.end..self.keys.value(field.name).end]
+                        .find(value.as_str())
+                        .map_or(first.clone(), |k| {
+                            first.end + k..first.end + k + value.len()
+                        }),
+                };
+                let d = self
+                    .error(
+                        range,
+                        format!("`{value}` is listed twice in `{}`", field.name),
+                    )
+                    .hint("remove the repeat");
+                self.report(d);
+            }
             if row.editorial && row.cite.is_some() {
                 let range = at(self, "editorial");
                 let d = self
@@ -400,6 +458,11 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// The span of item `j` of `key`'s list, or of its whole value.
+fn p_item(p: &Parser, key: &str, j: usize) -> std::ops::Range<usize> {
+    p.keys.item(key, j).unwrap_or_else(|| p.keys.value(key))
 }
 
 fn vocab_name(key: &str) -> &str {
