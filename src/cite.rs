@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use unicode_normalization::UnicodeNormalization;
+
 /// One reference inside a citation group.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CiteRef {
@@ -283,13 +285,15 @@ impl Notes {
     }
 }
 
-/// Normalises text for quote matching: typographic quotes, apostrophes and
+/// Normalises text for quote matching: composed (NFC), typographic quotes, apostrophes and
 /// hyphens become plain ones, every run of whitespace one space, and a word broken
 /// by a hyphen at a line end is left as printed (quotes must not span one).
 pub fn normalize_for_quotes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    // Composed (NFC, UAX #15): `ü` typed as `u` and a combining diaeresis
+    // matches the `ü` of the source.
+    for c in text.nfc() {
         let c = match c {
             '“' | '”' | '„' | '″' => '"',
             '‘' | '’' | '‚' | '′' => '\'',
@@ -427,5 +431,8 @@ mod tests {
         let t = normalize_for_quotes("the “big   science”\nfacilities’ share");
         assert!(t.contains(&normalize_for_quotes("\"big science\" facilities'")));
         assert!(!t.contains(&normalize_for_quotes("small science")));
+        // One letter, composed or not.
+        let source = normalize_for_quotes("Charles-Clemens R\u{fc}ling");
+        assert!(source.contains(&normalize_for_quotes("Clemens Ru\u{308}ling")));
     }
 }
