@@ -450,3 +450,39 @@ fn a_fact_with_an_empty_value_or_label_is_an_error() {
         );
     }
 }
+
+#[test]
+fn a_yaml_tag_is_an_error_not_a_value_read_without_it() {
+    for (line, col, tag) in [
+        ("title: !!binary aGVsbG8=", 8, "!!binary"),
+        (
+            "title: !!python/object:os.system ls",
+            8,
+            "!!python/object:os.system",
+        ),
+        ("aliases: [a, !custom b]", 14, "!custom"),
+    ] {
+        let s = Site::new(&[(
+            "content/parks/p.md",
+            &format!("---\n{line}\nsummary: S.\nupdated: 2024-01-01\n---\nText [@doe-2020, §1].\n")
+                .replace("---\naliases", "---\ntitle: T\naliases"),
+        )]);
+        let out = s.check();
+        let row = if line.starts_with("aliases") { 3 } else { 2 };
+        assert!(
+            out.contains(&format!(
+                "error: the YAML tag `{tag}` is not read\n --> content/parks/p.md:{row}:{col}"
+            )),
+            "{out}"
+        );
+    }
+    // A `!` inside a value, quoted, or in a comment is no tag.
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park(
+            "aliases: [\"!Bang\", 'Wow!', A!B] # !note\n",
+            "Text [@doe-2020, §1].\n",
+        ),
+    )]);
+    assert!(!s.check().contains("YAML tag"));
+}

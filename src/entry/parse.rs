@@ -172,8 +172,20 @@ impl Parser<'_> {
                 _ => None,
             }
         }
+        // A tag asks for a type atlas does not have (`!!binary`,
+        // `!!python/object:...`); the parser drops the standard ones, so the
+        // value would be read as if it had none. Found in the text.
+        for at in yaml_tags(&self.text[self.keys.front.clone()]) {
+            let at = self.keys.front.start + at.start..self.keys.front.start + at.end;
+            let tag = &self.text[at.clone()];
+            let d = self
+                .error(at.clone(), format!("the YAML tag `{tag}` is not read"))
+                .hint("remove the tag: a value is text, a number, a date, a list or a mapping as written; quote a text that starts with `!`");
+            self.report(d);
+        }
         for (key, value) in mapping {
-            let (Some(name), Some(c)) = (key.as_str(), first_forbidden(value)) else {
+            let Some(name) = key.as_str() else { continue };
+            let Some(c) = first_forbidden(value) else {
                 continue;
             };
             let d = self
@@ -458,6 +470,56 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Where YAML tags (`!name`, `!!name`, `!<uri>`) stand in front matter
+/// text: a `!` outside quotes and comments that starts a node, after a
+/// key's `: `, an item's `- `, `[`, `{`, `,` or `? `, or at a line's
+/// start. (A plain value cannot start with `!`; one that does is quoted.)
+fn yaml_tags(front: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        let (mut quote, mut before, mut spaced) = (None, None::<u8>, true);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') if spaced || matches!(before, Some(b'[' | b'{' | b',')) => {
+                    quote = Some(b)
+                }
+                (None, b'#') if spaced => break,
+                (None, b'!')
+                    if spaced
+                        && matches!(
+                            before,
+                            None | Some(b':' | b'-' | b'?' | b'[' | b'{' | b',')
+                        )
+                        || matches!(before, Some(b'[' | b'{' | b',')) =>
+                {
+                    let end = line[i..]
+                        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+                        .map_or(line.len(), |n| i + n);
+                    found.push(offset + i..offset + end);
+                    i = end;
+                    continue;
+                }
+                _ => {}
+            }
+            if quote.is_none() {
+                spaced = b.is_ascii_whitespace();
+                if !spaced {
+                    before = Some(b);
+                }
+            }
+            i += 1;
+        }
+        offset += line.len();
+    }
+    found
 }
 
 /// The span of item `j` of `key`'s list, or of its whole value.
