@@ -486,3 +486,23 @@ fn a_yaml_tag_is_an_error_not_a_value_read_without_it() {
     )]);
     assert!(!s.check().contains("YAML tag"));
 }
+
+#[test]
+fn china_written_another_way_is_an_error_not_a_comparator_abroad() {
+    for country in ["china", "\" China\"", "中国", "PRC"] {
+        let s = Site::new(&[(
+            "content/parks/p.md",
+            &park(&format!("country: {country}\n"), "Text [@doe-2020, §1].\n"),
+        )]);
+        let out = s.check();
+        assert!(
+            out.contains("names China another way\n --> content/parks/p.md:4:10"),
+            "{country}: {out}"
+        );
+    }
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("country: Switzerland\n", "Text [@doe-2020, §1].\n"),
+    )]);
+    assert!(!s.check().contains("another way"));
+}

@@ -323,6 +323,27 @@ impl Parser<'_> {
             }
         }
         let in_china = raw.in_china();
+        // China written another way would make the entry a comparator
+        // from abroad, off China's maps and counts.
+        if let Some(c) = &raw.country
+            && !in_china
+            && [
+                "china",
+                "prc",
+                "people's republic of china",
+                "p.r. china",
+                "中国",
+                "中华人民共和国",
+            ]
+            .contains(&c.value.trim().to_lowercase().as_str())
+        {
+            let range = self.keys.value("country");
+            let d = self
+                .error(range, format!("`country: {}` names China another way", c.value))
+                .label("an entry outside China is a comparator from abroad")
+                .hint("write `China`, or leave `country` out: entries are in China unless they say otherwise");
+            self.report(d);
+        }
         if let Some(p) = &raw.province {
             if !in_china {
                 let range = self.keys.value("province");
