@@ -237,9 +237,24 @@ impl BadValue {
     }
 }
 
-/// Checks that `value` is an absolute `http` or `https` URL with a host:
-/// what a link to the site or from it may be. Gives the reason if not.
+/// Checks that `value` is an absolute `http` or `https` URL with a host,
+/// without a query or fragment: what the site's own addresses may be.
+/// Gives the reason if not.
 pub fn check_http_url(value: &str) -> Result<url::Url, String> {
+    let url = check_link_url(value)?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("it has a query or fragment (`?`, `#`)".into());
+    }
+    Ok(url)
+}
+
+/// Checks that `value` is an absolute `http` or `https` URL (RFC 3986, as
+/// the WHATWG URL parser reads it) with a host and no user name or
+/// password: what a link out of the site may be. Gives the reason if not.
+pub fn check_link_url(value: &str) -> Result<url::Url, String> {
+    if value.contains(char::is_whitespace) {
+        return Err("it holds a space".into());
+    }
     let url = url::Url::parse(value).map_err(|e| match e {
         url::ParseError::RelativeUrlWithoutBase => {
             "it is relative; it must be an absolute http(s) URL".to_string()
@@ -255,8 +270,8 @@ pub fn check_http_url(value: &str) -> Result<url::Url, String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err("it has no host".into());
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err("it has a query or fragment (`?`, `#`)".into());
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("it holds a user name or password".into());
     }
     Ok(url)
 }
@@ -336,8 +351,20 @@ mod tests {
             "ftp://h.org/",
             "https://",
             "http://h.org/?a=1",
+            "https://user:pass@h.org/",
+            "https://h.org/a b/",
         ] {
             assert!(check_http_url(bad).is_err(), "{bad}");
+        }
+        // A link out of the site may have a query, never a broken host.
+        assert!(check_link_url("http://vip.example.cn/Detail?id=675405781").is_ok());
+        for bad in [
+            "https://",
+            "http://[::1",
+            "https://exa mple.com/<x>",
+            "https://u@h.org/",
+        ] {
+            assert!(check_link_url(bad).is_err(), "{bad}");
         }
         for good in [
             "https://h.org",

@@ -506,3 +506,25 @@ fn china_written_another_way_is_an_error_not_a_comparator_abroad() {
     )]);
     assert!(!s.check().contains("another way"));
 }
+
+#[test]
+fn a_source_url_a_reader_cannot_follow_is_an_error() {
+    for url in [
+        "\"https://\"",
+        "\"http://[::1\"",
+        "\"https://exa mple.com/x\"",
+        "\"ftp://h.org/r.pdf\"",
+    ] {
+        let source = common::SOURCE.replace("year: 2020\n", &format!("year: 2020\nurl: {url}\n"));
+        let s = Site::new(&[
+            ("content/sources/doe-2020.md", &source),
+            ("content/parks/p.md", &park("", "Text [@doe-2020, §1].\n")),
+        ]);
+        let out = s.check();
+        assert!(
+            out.contains("error: `url` is not a link a reader can follow: ")
+                && out.contains("--> content/sources/doe-2020.md:6:6"),
+            "{url}: {out}"
+        );
+    }
+}

@@ -420,10 +420,16 @@ impl Parser<'_> {
             self.report(d);
         }
         if let Some(url) = &raw.url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
+            && let Err(why) = crate::config::check_link_url(url)
         {
             let range = self.keys.value("url");
-            self.report(self.error(range, "`url` must start with https:// or http://".into()));
+            let d = self
+                .error(
+                    range,
+                    format!("`url` is not a link a reader can follow: {why}"),
+                )
+                .hint("give the publisher's page as a full address: https://...");
+            self.report(d);
         }
     }
 
