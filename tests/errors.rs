@@ -528,3 +528,26 @@ fn a_source_url_a_reader_cannot_follow_is_an_error() {
         );
     }
 }
+
+#[test]
+fn a_wrong_type_in_a_later_list_item_is_located_in_that_item() {
+    let facts = "facts:\n  - { label: A, value: one }\n  - { label: B, value: ~ }\n";
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park(facts, "Text [@doe-2020, §1].\n"),
+    )]);
+    let out = s.check();
+    assert!(out.contains("error: wrong type for `facts`: `value` should be text, found nothing\n --> content/parks/p.md:6:3"), "{out}");
+    // An item that is no fact says so in the author's terms.
+    let facts = "facts:\n  - { label: A, value: one }\n  - just text\n";
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park(facts, "Text [@doe-2020, §1].\n"),
+    )]);
+    let out = s.check();
+    assert!(out.contains("--> content/parks/p.md:6:3"), "{out}");
+    assert!(
+        out.contains("a fact `{ label, value, cite }`") && !out.contains("struct"),
+        "{out}"
+    );
+}

@@ -277,7 +277,17 @@ impl Parser<'_> {
                 }
                 Err(e) => {
                     let name = k.as_str().unwrap_or("?");
-                    let range = self.keys.value(name);
+                    // In a list, the first item that is wrong.
+                    let wrong_item = v.as_sequence().and_then(|items| {
+                        items.iter().position(|item| {
+                            let mut one = Mapping::new();
+                            one.insert(k.clone(), Value::Sequence(vec![item.clone()]));
+                            yaml_serde::from_value::<T>(Value::Mapping(one)).is_err()
+                        })
+                    });
+                    let range = wrong_item
+                        .and_then(|j| self.keys.item(name, j))
+                        .unwrap_or_else(|| self.keys.value(name));
                     let mut d = self.error(
                         range,
                         format!("wrong type for `{name}`: {}", serde_message(&e.to_string())),
@@ -569,7 +579,8 @@ fn yaml_message(raw: &str) -> String {
 }
 
 fn serde_message(raw: &str) -> String {
-    yaml_message(raw)
+    // Our type names mean nothing to an author.
+    yaml_message(raw).replace("struct LabeledFact", "a fact `{ label, value, cite }`")
 }
 
 fn yaml_hint(message: &str) -> String {
