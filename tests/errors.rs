@@ -551,3 +551,21 @@ fn a_wrong_type_in_a_later_list_item_is_located_in_that_item() {
         "{out}"
     );
 }
+
+#[test]
+fn a_key_that_is_not_text_is_one_error_on_its_own_line() {
+    for (key, what) in [("1: c", "a number"), ("? [a, b]\n: c", "a list")] {
+        let s = Site::new(&[(
+            "content/parks/p.md",
+            &park(&format!("{key}\n"), "Text [@doe-2020, §1].\n"),
+        )]);
+        let out = s.check();
+        assert!(
+            out.contains(&format!(
+                "error: front matter key {what} is not text\n --> content/parks/p.md:4:1"
+            )),
+            "{out}"
+        );
+        assert_eq!(out.matches("error:").count(), 1, "{out}");
+    }
+}

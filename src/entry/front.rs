@@ -166,6 +166,11 @@ impl KeyIndex {
         self.spans.iter().find(|k| &self.text[k.key.clone()] == key)
     }
 
+    /// Whether a line of the front matter starts with `key:`.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
     /// The span of `key` itself, or the whole front matter.
     pub fn key(&self, key: &str) -> Range<usize> {
         self.get(key).map_or(self.front.clone(), |k| k.key.clone())

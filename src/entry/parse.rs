@@ -207,7 +207,22 @@ impl Parser<'_> {
         let allowed: Vec<&str> = fields_of(kind).map(|f| f.name).collect();
         for key in mapping.keys() {
             let Some(name) = key.as_str() else {
-                let range = self.keys.front.clone();
+                // Its line: a plain number or boolean is indexed as written
+                // (`1:`); a complex key starts with `?` at column 0.
+                let written = match key {
+                    Value::Number(n) => Some(n.to_string()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                let front = self.keys.front.clone();
+                let range = written
+                    .and_then(|w| self.keys.has(&w).then(|| self.keys.key(&w)))
+                    .or_else(|| {
+                        Lines::new(self.text, front.start)
+                            .take_while(|l| l.start < front.end)
+                            .find(|l| self.text[l.clone()].starts_with(['?', ':']))
+                    })
+                    .unwrap_or(front);
                 self.report(self.error(
                     range,
                     format!("front matter key {} is not text", describe(key)),
@@ -269,6 +284,10 @@ impl Parser<'_> {
         }
         let mut good = Mapping::new();
         for (k, v) in mapping {
+            if !k.is_string() {
+                // Told by `check_keys`.
+                continue;
+            }
             let mut one = Mapping::new();
             one.insert(k.clone(), v.clone());
             match yaml_serde::from_value::<T>(Value::Mapping(one)) {
