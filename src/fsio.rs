@@ -342,6 +342,17 @@ impl Walk<'_> {
         if self.skip_hidden && entry.file_name().to_string_lossy().starts_with('.') {
             if entry.file_type().is_dir() {
                 self.inner.skip_current_dir();
+                return None;
+            }
+            // A hidden Markdown file looks like content: say it is not read.
+            let name = entry.file_name().to_string_lossy();
+            if name.ends_with(".md") && !name.starts_with(".#") {
+                let rel = display_path(&reader.root, entry.path());
+                return Some(Err(Diagnostic::warning(format!(
+                    "`{rel}` is hidden (its name starts with `.`) and is ignored"
+                ))
+                .in_file(&rel)
+                .hint("rename it without the leading `.` to publish it")));
             }
             return None;
         }

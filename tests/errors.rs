@@ -569,3 +569,17 @@ fn a_key_that_is_not_text_is_one_error_on_its_own_line() {
         assert_eq!(out.matches("error:").count(), 1, "{out}");
     }
 }
+
+#[test]
+fn a_hidden_markdown_file_is_ignored_with_a_warning() {
+    let s = Site::new(&[
+        ("content/parks/p.md", &park("", "Text [@doe-2020, §1].\n")),
+        ("content/labs/.draft-lab.md", &common::lab("")),
+        ("content/labs/.#p.md", "editor lock"),
+        ("content/.obsidian/notes.md", "settings"),
+    ]);
+    let out = s.check();
+    assert!(out.contains("warning: `content/labs/.draft-lab.md` is hidden (its name starts with `.`) and is ignored"), "{out}");
+    // An editor's lock file and a hidden folder are not content at all.
+    assert_eq!(out.matches("is hidden").count(), 1, "{out}");
+}
