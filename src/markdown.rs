@@ -1336,6 +1336,14 @@ impl Renderer<'_, '_> {
                 None
             }
             Target::External(url) => Some(url.to_string()),
+            Target::Entry { id, .. } if image => {
+                let d = self
+                    .error(range.clone(), format!("an image cannot show the entry `@{id}`"))
+                    .label("an entry is a page, not a picture")
+                    .hint("link to it instead: `[text](@id)`; an image is a file in the theme's static/ folder");
+                self.diags.push(d);
+                None
+            }
             Target::Entry { id, fragment } => self.internal_link(id, fragment, range),
             Target::Fragment(f) => {
                 let decoded = percent_decode(f);

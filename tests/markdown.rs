@@ -183,7 +183,7 @@ fn links_and_images_are_checked() {
             "content/parks/p.md",
             &park(
                 "",
-                "[other](/parks/q/) ![map](/static/docs/map.png) [ok](@q#history) [zh](@q#中关村历史) [bad](@q#future) [here](#nowhere) [missing](../../static/none.css) [style](../../static/style.css) [d](../../data/atlas.json).\n\n## Top\n\n[up](#top) [x](@nobody) [@doe-2020, §1]\n",
+                "[other](/parks/q/) ![map](/static/docs/map.png) [ok](@q#history) [zh](@q#中关村历史) [bad](@q#future) [here](#nowhere) [missing](../../static/none.css) [style](../../static/style.css) [d](../../data/atlas.json) ![a page](@q).\n\n## Top\n\n[up](#top) [x](@nobody) [@doe-2020, §1]\n",
             ),
         ),
     ]);
@@ -197,10 +197,11 @@ fn links_and_images_are_checked() {
         "error: `#nowhere` names no heading on this page",
         "error: `../../static/none.css` names no file of the site",
         "error: link to unknown id `nobody`",
+        "error: an image cannot show the entry `@q`",
     ] {
         assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
     }
-    assert_eq!(out.matches("error:").count(), 6, "{out}");
+    assert_eq!(out.matches("error:").count(), 7, "{out}");
 }
 
 #[test]
