@@ -583,3 +583,16 @@ fn a_hidden_markdown_file_is_ignored_with_a_warning() {
     // An editor's lock file and a hidden folder are not content at all.
     assert_eq!(out.matches("is hidden").count(), 1, "{out}");
 }
+
+#[test]
+fn a_list_value_holding_the_csv_separator_is_an_error() {
+    let s = Site::new(&[(
+        "content/parks/p.md",
+        &park("aliases: [\"a; b\", c]\n", "Text [@doe-2020, §1].\n"),
+    )]);
+    let out = s.check();
+    assert!(
+        out.contains("error: `a; b` in `aliases` holds `;`\n --> content/parks/p.md:4:12"),
+        "{out}"
+    );
+}

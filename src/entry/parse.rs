@@ -344,7 +344,10 @@ impl Parser<'_> {
                     region.start + k..region.start + k + a.len()
                 });
             after = at.end.min(region.end);
-            if !aliases.insert(a.as_str()) {
+            if a.contains(LIST_MARK) {
+                let d = self.list_mark_error(at, "aliases", a);
+                self.report(d);
+            } else if !aliases.insert(a.as_str()) {
                 let d = self
                     .error(at, format!("`{a}` is listed twice in `aliases`"))
                     .hint("remove the repeat");
@@ -439,7 +442,22 @@ impl Parser<'_> {
         self.report(d);
     }
 
+    /// A value of a list holding the mark that separates a list's values
+    /// in the downloads' CSV cells, where it would read as two.
+    fn list_mark_error(&self, at: std::ops::Range<usize>, key: &str, value: &str) -> Diagnostic {
+        self.error(at, format!("`{value}` in `{key}` holds `{LIST_MARK}`"))
+            .label("the downloads' CSV separates a list's values with `; `")
+            .hint("write it without `;` (a comma or a dash reads the same), or give each part as a value of its own")
+    }
+
     fn check_source(&mut self, raw: &SourceMeta) {
+        for a in &raw.authors {
+            if a.contains(LIST_MARK) {
+                let at = self.keys.find_in(self.text, "authors", a);
+                let d = self.list_mark_error(at, "authors", a);
+                self.report(d);
+            }
+        }
         let kind = &raw.kind;
         if !kind.is_empty() && !SOURCE_KINDS.contains(&kind.as_str()) {
             let range = self.keys.value("kind");
@@ -577,6 +595,10 @@ fn yaml_tags(front: &str) -> Vec<std::ops::Range<usize>> {
     }
     found
 }
+
+/// What separates a list's values in a CSV cell (the first character of
+/// `dataset::LIST_SEPARATOR`), which no value of a list may hold.
+const LIST_MARK: char = crate::dataset::LIST_SEPARATOR.as_bytes()[0] as char;
 
 /// The span of item `j` of `key`'s list, or of its whole value.
 fn p_item(p: &Parser, key: &str, j: usize) -> std::ops::Range<usize> {
