@@ -250,6 +250,22 @@ fn new_entry(root: &Path, kind: &str, title: &str) -> i32 {
         return EXIT_USAGE;
     };
     let id = crate::load::suggest_id(title);
+    // Ids are unique across kinds (and letter case): the entry would not build.
+    let taken = Kind::ALL.iter().find_map(|k| {
+        let folder = root.join("content").join(k.folder());
+        std::fs::read_dir(&folder).ok()?.flatten().find_map(|f| {
+            let name = f.file_name().to_string_lossy().to_lowercase();
+            (name == format!("{id}.md")).then(|| folder.join(f.file_name()))
+        })
+    });
+    if let Some(other) = taken {
+        eprint!(
+            "{}",
+            crate::diag::Diagnostic::error(format!("the id `{id}` is taken by `{}`", other.display()))
+                .hint("ids are unique across all kinds: give the new entry another title, or rename its file after")
+        );
+        return EXIT_CONTENT;
+    }
     let dir = root.join("content").join(kind.folder());
     let path = dir.join(format!("{id}.md"));
     let text = new_entry_text(kind, title);

@@ -39,4 +39,17 @@ fn new_creates_a_file_that_checks() {
         atlas(s.root(), &["new", "castle", "X"]).status.code(),
         Some(2)
     );
+    // Ids are unique across kinds: no park with the lab's id is written.
+    let out = atlas(s.root(), &["new", "park", "High Energy Photon Source"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: the id `high-energy-photon-source` is taken by"),
+        "{err}"
+    );
+    assert!(
+        !s.root()
+            .join("content/parks/high-energy-photon-source.md")
+            .exists()
+    );
 }
