@@ -498,20 +498,31 @@ fn program(i: usize, shape: &Shape, rng: &mut Rng) -> String {
 fn park(i: usize, shape: &Shape, rng: &mut Rng) -> String {
     let ctx = Ctx::new(shape, park_id(i), i * 7);
     let (province, _, _) = PROVINCES[rng.below(PROVINCES.len())];
+    let words = (rng.pick(WORDS), rng.pick(WORDS));
+    let (designation, province_cite) = (rng.pick(PARK_DESIGNATIONS), ctx.cite(rng));
+    let (city, area, area_cite) = (rng.below(50), rng.below(300) + 1, ctx.cite(rng));
+    let established = 1985 + rng.below(35);
+    // Two programs, the second another than the first (a value listed
+    // twice is an error).
+    let first = rng.below(shape.programs);
+    let mut second = rng.below(shape.programs);
+    if second == first {
+        second = (first + 1) % shape.programs;
+    }
     let mut out = format!(
         "---\ntitle: \"Park {i}\"\nupdated: 2024-05-01\naliases: [P{i}]\nsummary: \"A {} {} park in {province}.\"\ndesignation: {}\nprovince: {{ value: {province}, cite: \"{}\" }}\ncity: City {}\narea_km2: {{ value: {}.5, cite: \"{}\" }}\nfields: [{}, {}]\nestablished: {}\nprograms: [{}, {{ value: {}, cite: \"{}\" }}]\n",
-        rng.pick(WORDS),
-        rng.pick(WORDS),
-        rng.pick(PARK_DESIGNATIONS),
-        ctx.cite(rng),
-        rng.below(50),
-        rng.below(300) + 1,
-        ctx.cite(rng),
+        words.0,
+        words.1,
+        designation,
+        province_cite,
+        city,
+        area,
+        area_cite,
         FIELDS[i % FIELDS.len()],
         FIELDS[(i + 3) % FIELDS.len()],
-        1985 + rng.below(35),
-        program_id(rng.below(shape.programs)),
-        program_id(rng.below(shape.programs)),
+        established,
+        program_id(first),
+        program_id(second),
         ctx.cite(rng),
     );
     if i > 0 && i.is_multiple_of(7) {
