@@ -490,7 +490,7 @@ impl Parser<'_> {
             let at = |p: &Self, needle: &str| p.keys.find_in_item(field.name, item, needle);
             let value = row.text();
             if value.trim().is_empty() || row.label.as_ref().is_some_and(|l| l.trim().is_empty()) {
-                let range = p_item(self, field.name, item);
+                let range = item_span(self, field.name, item);
                 let what = if value.trim().is_empty() {
                     "value"
                 } else {
@@ -601,7 +601,7 @@ fn yaml_tags(front: &str) -> Vec<std::ops::Range<usize>> {
 const LIST_MARK: char = crate::dataset::LIST_SEPARATOR.as_bytes()[0] as char;
 
 /// The span of item `j` of `key`'s list, or of its whole value.
-fn p_item(p: &Parser, key: &str, j: usize) -> std::ops::Range<usize> {
+fn item_span(p: &Parser, key: &str, j: usize) -> std::ops::Range<usize> {
     p.keys.item(key, j).unwrap_or_else(|| p.keys.value(key))
 }
 
