@@ -332,28 +332,7 @@ impl Parser<'_> {
         for f in &raw.fields {
             self.check_term("fields", &f.value, &vocabulary.field);
         }
-        let mut aliases = std::collections::HashSet::new();
-        let mut after = self.keys.value("aliases").start;
-        for a in &raw.aliases {
-            // Each alias found after the one before: a repeat is located
-            // where it repeats.
-            let region = after..self.keys.value("aliases").end;
-            let at = self.text[region.clone()]
-                .find(a.as_str())
-                .map_or(region.clone(), |k| {
-                    region.start + k..region.start + k + a.len()
-                });
-            after = at.end.min(region.end);
-            if a.contains(LIST_MARK) {
-                let d = self.list_mark_error(at, "aliases", a);
-                self.report(d);
-            } else if !aliases.insert(a.as_str()) {
-                let d = self
-                    .error(at, format!("`{a}` is listed twice in `aliases`"))
-                    .hint("remove the repeat");
-                self.report(d);
-            }
-        }
+        self.check_list("aliases", &raw.aliases);
         let in_china = raw.in_china();
         // China written another way would make the entry a comparator
         // from abroad, off China's maps and counts.
@@ -442,22 +421,53 @@ impl Parser<'_> {
         self.report(d);
     }
 
-    /// A value of a list holding the mark that separates a list's values
-    /// in the downloads' CSV cells, where it would read as two.
-    fn list_mark_error(&self, at: std::ops::Range<usize>, key: &str, value: &str) -> Diagnostic {
-        self.error(at, format!("`{value}` in `{key}` holds `{LIST_MARK}`"))
-            .label("the downloads' CSV separates a list's values with `; `")
-            .hint("write it without `;` (a comma or a dash reads the same), or give each part as a value of its own")
+    /// Where each value of `key`'s list is written: in its own item when
+    /// the list is a block, else found one after another in the value
+    /// (`[a, b, a]`), so a repeat is located where it repeats.
+    fn item_spans(&self, key: &str, values: &[String]) -> Vec<std::ops::Range<usize>> {
+        let region = self.keys.value(key);
+        let mut after = region.start;
+        let mut spans = Vec::with_capacity(values.len());
+        for (j, v) in values.iter().enumerate() {
+            if self.keys.item(key, j).is_some() {
+                spans.push(self.keys.find_in_item(key, j, v));
+                continue;
+            }
+            let rest = after..region.end;
+            let at = self.text[rest.clone()]
+                .find(v.as_str())
+                .map_or(rest.clone(), |k| rest.start + k..rest.start + k + v.len());
+            after = at.end.min(region.end);
+            spans.push(at);
+        }
+        spans
+    }
+
+    /// Checks the values of a list: each given once, and none holding the
+    /// mark that separates a list's values in the downloads' CSV cells
+    /// (where it would read as two). Empty values are told elsewhere.
+    fn check_list(&mut self, key: &str, values: &[String]) {
+        let mut seen = std::collections::HashSet::new();
+        for (v, at) in values.iter().zip(self.item_spans(key, values)) {
+            if v.trim().is_empty() {
+                continue;
+            }
+            let d = if v.contains(LIST_MARK) {
+                self.error(at, format!("`{v}` in `{key}` holds `{LIST_MARK}`"))
+                    .label("the downloads' CSV separates a list's values with `; `")
+                    .hint("write it without `;` (a comma or a dash reads the same), or give each part as a value of its own")
+            } else if !seen.insert(v.as_str()) {
+                self.error(at, format!("`{v}` is listed twice in `{key}`"))
+                    .hint("remove the repeat")
+            } else {
+                continue;
+            };
+            self.report(d);
+        }
     }
 
     fn check_source(&mut self, raw: &SourceMeta) {
-        for a in &raw.authors {
-            if a.contains(LIST_MARK) {
-                let at = self.keys.find_in(self.text, "authors", a);
-                let d = self.list_mark_error(at, "authors", a);
-                self.report(d);
-            }
-        }
+        self.check_list("authors", &raw.authors);
         let kind = &raw.kind;
         if !kind.is_empty() && !SOURCE_KINDS.contains(&kind.as_str()) {
             let range = self.keys.value("kind");
@@ -484,7 +494,17 @@ impl Parser<'_> {
     /// list gives each value once, an editorial value has no citation, and
     /// a quote belongs to a single citation.
     fn check_facts(&mut self, rows: &[super::FactRow]) {
-        let mut listed = std::collections::HashSet::new();
+        for field in FIELDS
+            .iter()
+            .filter(|f| matches!(f.ty, FieldType::Facts(_)))
+        {
+            let values: Vec<String> = rows
+                .iter()
+                .filter(|r| r.field.name == field.name)
+                .map(|r| r.text())
+                .collect();
+            self.check_list(field.name, &values);
+        }
         for (item, row) in super::with_item(rows) {
             let field = row.field;
             let at = |p: &Self, needle: &str| p.keys.find_in_item(field.name, item, needle);
@@ -502,27 +522,6 @@ impl Parser<'_> {
                         format!("a fact in `{}` has an empty {what}", field.name),
                     )
                     .hint("give it one, or remove the fact");
-                self.report(d);
-            } else if matches!(field.ty, FieldType::Facts(_))
-                && !listed.insert((field.name, value.clone()))
-            {
-                // In a list on one line (`[a, a]`), the repeat is the
-                // value's next appearance.
-                let first = at(self, &value);
-                let range = match self.keys.item(field.name, item) {
-                    Some(_) => first,
-                    None => self.text[first.end..self.keys.value(field.name).end]
-                        .find(value.as_str())
-                        .map_or(first.clone(), |k| {
-                            first.end + k..first.end + k + value.len()
-                        }),
-                };
-                let d = self
-                    .error(
-                        range,
-                        format!("`{value}` is listed twice in `{}`", field.name),
-                    )
-                    .hint("remove the repeat");
                 self.report(d);
             }
             if row.editorial && row.cite.is_some() {
