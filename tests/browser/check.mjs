@@ -180,6 +180,10 @@ await check("maps: a cluster opens the list of its sites, and Escape closes it",
   if (links !== n) fail(`the cluster of ${n} lists ${links} sites`);
   const inPopup = await page.evaluate(() => !!document.activeElement?.closest(".map-popup"));
   if (!inPopup) fail("focus does not move into the opened list");
+  // Its label, which the list repeats, does not cover the map meanwhile.
+  await cluster.hover();
+  const label = await cluster.locator(".label").first().evaluate((el) => getComputedStyle(el).display);
+  if (label !== "none") fail("the cluster's label shows over the map while its list is open");
   await page.screenshot({ path: shot("map", "cluster-open-phone") });
   await page.keyboard.press("Escape");
   if (await page.locator(".map-popup").count()) fail("Escape does not close the list");

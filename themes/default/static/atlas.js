@@ -94,11 +94,15 @@
       var shown = popup;
       popup = null;
       shown.remove();
+      if (opener) opener.classList.remove("open");
       if (refocus && opener) opener.focus();
     }
     function open(mark) {
       close(false);
       opener = mark;
+      // Its list says what its label says, and the label would cover a
+      // neighbouring mark: hidden while the list is open.
+      mark.classList.add("open");
       var sites = JSON.parse(mark.getAttribute("data-sites") || "[]");
       popup = document.createElement("div");
       popup.className = "map-popup";
