@@ -222,10 +222,13 @@ pub static PAGE: Query<MapPage, Made> = Query::new("map page", |p| {
 });
 
 /// The table of every located site, beside the maps: China's first, then
-/// the comparators abroad, each by title.
+/// the comparators abroad, each in the order of every list of entries
+/// ([`Card::order`]).
 fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow<'_>> {
-    let mut rows: Vec<SiteRow> = sites
-        .iter()
+    let mut sites: Vec<&(Digested<crate::geo::Site>, Digested<Card>)> = sites.iter().collect();
+    sites.sort_by_cached_key(|(_, c)| (c.foreign, c.order()));
+    sites
+        .into_iter()
         .map(|(s, c)| {
             let region = s
                 .point
@@ -249,9 +252,7 @@ fn rows(sites: &[(Digested<crate::geo::Site>, Digested<Card>)]) -> Vec<SiteRow<'
                 foreign: c.foreign,
             }
         })
-        .collect();
-    rows.sort_by_cached_key(|r| (r.foreign, r.title.to_lowercase()));
-    rows
+        .collect()
 }
 
 /// The map page and the static base maps.
